@@ -1,0 +1,3 @@
+from jwcli.cli import main
+
+main()

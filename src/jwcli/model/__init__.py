@@ -1,0 +1,1 @@
+"""Models of the files (charter, baselines, records, assessments) and of jw's results."""

@@ -1,0 +1,125 @@
+"""charter.yaml: the Relationship Charter (shared/spec/data-format.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from jwcli.model.common import Date, Number, Slug, Strict, Text
+
+TriggerMetric = Literal[
+    "on-time-rate",
+    "behaviour-score",
+    "overall-score",
+    "kpi-red-count",
+    "budget-overrun",
+    "savings-rate",
+    "rating-spread",
+    "unevidenced-claims",
+]
+
+
+class Party(Strict):
+    id: Slug
+    name: Text
+    role: Literal["client", "supplier", "partner"]
+    lead: str | None = None
+    notes: str | None = None
+
+
+class Service(Strict):
+    id: Slug
+    name: Text
+    provider: Slug
+    clients: list[Slug] = []
+    notes: str | None = None
+
+
+class Objective(Strict):
+    id: Slug
+    statement: Text
+    business_objective: Text
+    owner: Slug
+    due: Date | None = None
+    notes: str | None = None
+
+
+class Kpi(Strict):
+    id: Slug
+    name: Text
+    objective: Slug | None = None
+    owner: Slug
+    unit: Text
+    direction: Literal["higher", "lower"]
+    baseline: Number | None = None
+    target: Number
+    amber_within: Annotated[Number, Field(ge=0)] = Decimal(0)
+    due: Date | None = None
+    notes: str | None = None
+
+
+class Governance(Strict):
+    check_in_every_days: Annotated[int, Field(ge=1)] = 14
+    quarterly_review: bool = True
+    review_within_days: Annotated[int, Field(ge=0)] = 30
+    pack_due_days_before: Annotated[int, Field(ge=0)] = 5
+    require_signed_commits: bool = False
+
+
+class Weights(Strict):
+    indicator: Annotated[Number, Field(ge=0)] = Decimal(1)
+    observations: Annotated[Number, Field(ge=0)] = Decimal(1)
+    peer_rating: Annotated[Number, Field(ge=0)] = Decimal(1)
+
+
+class Scoring(Strict):
+    green_at: Number = Decimal("3.5")
+    amber_at: Number = Decimal("2.5")
+    weights: Weights = Weights()
+    innovation_target_per_quarter: Annotated[Number, Field(ge=0)] = Decimal(1)
+
+
+class Level(Strict):
+    level: Annotated[int, Field(ge=1)]
+    name: Text
+    respond_within_days: Annotated[int, Field(ge=0)]
+    action: Text
+
+
+class Trigger(Strict):
+    id: Slug
+    metric: TriggerMetric
+    below: Number | None = None
+    above: Number | None = None
+    for_quarters: Annotated[int, Field(ge=1)] = 1
+    level: int
+    notes: str | None = None
+
+
+class Escalation(Strict):
+    levels: list[Level] = []
+    triggers: list[Trigger] = []
+
+
+class Charter(Strict):
+    relationship: Text
+    version: Annotated[int, Field(ge=1)]
+    effective: Date
+    fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    parties: Annotated[list[Party], Field(min_length=1)]
+    services: list[Service] = []
+    objectives: list[Objective] = []
+    kpis: list[Kpi] = []
+    governance: Governance = Governance()
+    scoring: Scoring = Scoring()
+    escalation: Escalation = Escalation()
+    notes: str | None = None
+
+    def party_ids(self) -> list[str]:
+        return [p.id for p in self.parties]
+
+    def level(self, number: int) -> Level | None:
+        return next((lv for lv in self.escalation.levels if lv.level == number), None)

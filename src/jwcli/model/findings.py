@@ -1,0 +1,48 @@
+"""A Finding is one problem in the user's data, located at `path:line:col`.
+
+Checks return findings as data so that one run reports every problem. A finding may be created
+with only a field path (`loc`) inside its file; `load.positions` fills in line and column later by
+re-reading just the files that have findings, which keeps big repositories cheap to hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Loc = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Finding:
+    path: str  # relative to the repository root, with forward slashes
+    message: str
+    rule: str
+    severity: Severity = "error"
+    line: int | None = None  # 1-based
+    col: int | None = None  # 1-based
+    loc: Loc = field(default=())  # field path inside the file; where `line` is unknown yet
+    at_key: bool = False  # point at the key of `loc` rather than its value
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def location(self) -> str:
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col or 1}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.col or 0, self.message)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }

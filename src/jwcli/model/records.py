@@ -1,0 +1,142 @@
+"""records/**/<id>.yaml: one dated record per file, a discriminated union on `kind`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from jwcli.model.common import BehaviourId, Date, Money, Number, QuarterLabel, RecordId, Slug, Strict, Text
+
+
+class RecordBase(Strict):
+    date: Date
+    summary: Text
+    evidence: list[RecordId] = []
+    attachments: list[str] = []
+    tags: list[str] = []
+    notes: str | None = None
+    supersedes: RecordId | None = None
+
+
+class Commitment(RecordBase):
+    kind: Literal["commitment"]
+    party: Slug
+    due: Date
+    to: list[Slug] = []
+    objective: Slug | None = None
+    kpi: Slug | None = None
+
+
+class Update(RecordBase):
+    kind: Literal["update"]
+    commitment: RecordId
+    status: Literal["delivered", "missed", "renegotiated", "withdrawn"]
+    new_due: Date | None = None
+
+
+class Measurement(RecordBase):
+    kind: Literal["measurement"]
+    kpi: Slug
+    period: QuarterLabel
+    value: Number
+
+
+class Cost(RecordBase):
+    kind: Literal["cost"]
+    service: Slug
+    party: Slug
+    period: QuarterLabel
+    amount: Money
+    project: Slug | None = None
+
+
+class Observation(RecordBase):
+    kind: Literal["observation"]
+    party: Slug
+    behaviours: Annotated[list[BehaviourId], Field(min_length=1)]
+    effect: Literal["positive", "negative", "neutral"]
+    by: Slug | None = None
+
+
+class Innovation(RecordBase):
+    kind: Literal["innovation"]
+    party: Slug
+    status: Literal["proposed", "trialled", "adopted", "abandoned"]
+    lessons: str | None = None
+    innovation: RecordId | None = None
+
+
+class Lesson(RecordBase):
+    kind: Literal["lesson"]
+    party: Slug
+    services: list[Slug] = []
+
+
+class Meeting(RecordBase):
+    kind: Literal["meeting"]
+    type: Literal["check-in", "quarterly-review", "escalation"]
+    attendees: dict[Slug, list[str]]
+    invited: list[Slug] | None = None
+    decisions: list[str] = []
+
+
+class Claim(RecordBase):
+    kind: Literal["claim"]
+    party: Slug
+
+
+class Saving(RecordBase):
+    kind: Literal["saving"]
+    service: Slug
+    party: Slug
+    amount: Money
+    one_off: bool = False
+    stage: Literal["identified", "agreed", "implemented", "realised"]
+    saving: RecordId | None = None
+
+
+class Escalation(RecordBase):
+    kind: Literal["escalation"]
+    level: Annotated[int, Field(ge=1)]
+    parties: Annotated[list[Slug], Field(min_length=1)]
+    trigger: Slug | None = None
+    outcome: str | None = None
+
+
+class Amendment(RecordBase):
+    kind: Literal["amendment"]
+    version: Annotated[int, Field(ge=2)]
+    agreed_by: Annotated[list[Slug], Field(min_length=1)]
+
+
+AnyRecord = (
+    Commitment
+    | Update
+    | Measurement
+    | Cost
+    | Observation
+    | Innovation
+    | Lesson
+    | Meeting
+    | Claim
+    | Saving
+    | Escalation
+    | Amendment
+)
+Record = Annotated[AnyRecord, Field(discriminator="kind")]
+
+RECORD_KINDS: dict[str, type[RecordBase]] = {
+    "commitment": Commitment,
+    "update": Update,
+    "measurement": Measurement,
+    "cost": Cost,
+    "observation": Observation,
+    "innovation": Innovation,
+    "lesson": Lesson,
+    "meeting": Meeting,
+    "claim": Claim,
+    "saving": Saving,
+    "escalation": Escalation,
+    "amendment": Amendment,
+}
