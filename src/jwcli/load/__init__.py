@@ -1,0 +1,1 @@
+"""Reading the files of a relationship repository: the safe YAML loader and the repository walk."""

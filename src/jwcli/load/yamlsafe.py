@@ -1,0 +1,292 @@
+"""The one safe way jw reads YAML (shared/spec/quality.md, "Loading YAML safely").
+
+In order: refuse files over the size cap before reading them whole; decode strict UTF-8 (a BOM is
+accepted); refuse NUL, control characters and tab indentation at their line and column; parse
+exactly one document from libyaml's event stream (the pure-Python parser when libyaml is absent);
+resolve only YAML 1.2 core scalars; refuse duplicate keys, anchors, aliases, merge keys,
+non-scalar keys and tags. Building values from parser events, not from PyYAML's constructor,
+is what lets an alias bomb be refused at its first alias, in microseconds.
+
+With `marks=True` the position of every value and key is kept, keyed by its field path, so a
+Pydantic error path maps back to `line:col`. Marks are only built for files that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+try:
+    from yaml import CSafeLoader as _Loader
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - exercised by the no-libyaml test through a flag
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    HAVE_LIBYAML = False
+
+Loc = tuple[str | int, ...]
+# field path -> (value line, value col, key line, key col); 1-based; key is 0,0 for list items/root
+Marks = dict[Loc, tuple[int, int, int, int]]
+
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+_DECIMAL_RE = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ufffe\uffff]")
+_TAB_INDENT_RE = re.compile(r"^[ ]*\t", re.MULTILINE)
+# A tab after `key:` is YAML 1.2 separation space; libyaml takes it, PyYAML's scanner does not.
+# Only for the pure-Python fallback, it becomes a space (same length, so columns do not move).
+_TAB_AFTER_COLON_RE = re.compile(r"^([ ]*(?:- )?[A-Za-z0-9_-]+:)\t", re.MULTILINE)
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as jw's YAML; carries a 1-based line and column."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, rule: str = "yaml") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.rule = rule
+
+
+def read_text(path: Path) -> str:
+    """Read a file as strict UTF-8 text, refusing it before parsing if it is not plain text."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise YamlProblem(f"cannot read the file: {exc.strerror}", rule="io") from None
+    if size > MAX_BYTES:
+        raise YamlProblem(
+            f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; split it into smaller files",
+            rule="size",
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem(f"cannot read the file: {exc.strerror}", rule="io") from None
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(f"file is over the {MAX_BYTES:,}-byte limit", rule="size")
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(
+            "file is encoded as UTF-16 (or UTF-32); save it as UTF-8", rule="encoding"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(data, exc.start)
+        raise YamlProblem(
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8 (the file may be Latin-1 or "
+            "Windows-1252); save it as UTF-8",
+            line,
+            col,
+            rule="encoding",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def check_characters(text: str) -> None:
+    """Refuse what libyaml and PyYAML would report by offset or not at all, at line and column."""
+    bad = _BAD_CHAR_RE.search(text)
+    if bad:
+        line, col = _text_position(text, bad.start())
+        char = bad.group()
+        what = "a NUL byte" if char == "\x00" else f"control character U+{ord(char):04X}"
+        hint = " (the file may be UTF-16 or binary)" if char == "\x00" else ""
+        raise YamlProblem(
+            f"{what}{hint}: remove it or save the file as UTF-8 text", line, col, rule="encoding"
+        )
+    tab = _TAB_INDENT_RE.search(text)
+    if tab:
+        line, col = _text_position(text, tab.end() - 1)
+        raise YamlProblem("tab used for indentation: indent with spaces", line, col, rule="yaml")
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, col
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema for plain scalars; anything else (dates included) stays text.
+
+    Exponent and special floats (`1e3`, `.inf`, `.nan`) are kept as text on purpose: jw's files
+    hold money and counts, and the models then name them as "not a number" at their position.
+    """
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT_RE.match(text):
+            return int(text)
+        if _DECIMAL_RE.match(text):
+            return Decimal(text)
+    return text
+
+
+def parse(text: str, *, marks: bool = False, pure_python: bool = False) -> tuple[Any, Marks | None]:
+    """Parse one YAML document into plain values (dict, list, str, int, Decimal, bool, None)."""
+    check_characters(text)
+    loader: Any = _Loader
+    if pure_python or not HAVE_LIBYAML:
+        loader = yaml.SafeLoader
+        text = _TAB_AFTER_COLON_RE.sub(r"\1 ", text)
+    table: Marks | None = {} if marks else None
+    try:
+        return _build(yaml.parse(text, Loader=loader), table), table
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or "").strip()
+        if "end of stream" in problem and exc.context_mark is not None:
+            mark = exc.context_mark  # an unterminated quote: point where it opened
+        message = "YAML syntax: " + "; ".join(
+            part for part in ((exc.context or "").strip(), problem) if part
+        )
+        if "quoted scalar" in message:
+            message += " (a quote is not closed)"
+        line = mark.line + 1 if mark is not None else 1
+        col = mark.column + 1 if mark is not None else 1
+        raise YamlProblem(message, line, col) from None
+    except yaml.YAMLError as exc:  # reader errors carry an offset only
+        raise YamlProblem(f"YAML syntax: {exc}") from None
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _refuse_decorations(event: Any) -> None:
+    if getattr(event, "anchor", None) is not None:
+        line, col = _mark(event)
+        raise YamlProblem(
+            f"anchor `&{event.anchor}` is not allowed: write each value out in full",
+            line, col, rule="yaml-anchor",
+        )
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        line, col = _mark(event)
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem(
+            f"tag `{shown}` is not allowed: remove it (quote the value if you mean text)",
+            line, col, rule="yaml-tag",
+        )
+
+
+def _build(events: Any, marks: Marks | None) -> Any:
+    """Build values from parser events with an explicit stack (no recursion limit to hit)."""
+    # A frame: [container, loc, pending key or None, key line, key col, key lines]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+    for event in events:
+        cls = event.__class__.__name__
+        if cls == "ScalarEvent":
+            _refuse_decorations(event)
+            value: Any = resolve_plain(event.value) if event.style in (None, "") else event.value
+            if not stack:
+                root = value
+                if marks is not None:
+                    marks[()] = (*_mark(event), 0, 0)
+                continue
+            frame = stack[-1]
+            if isinstance(frame[0], dict) and frame[2] is None:
+                _take_key(frame, event)
+                continue
+            _attach(stack, value, event, marks)
+        elif cls in ("MappingStartEvent", "SequenceStartEvent"):
+            _refuse_decorations(event)
+            container: Any = {} if cls == "MappingStartEvent" else []
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem("nesting is too deep", *_mark(event))
+            if not stack:
+                root = container
+                loc: Loc = ()
+                if marks is not None:
+                    marks[()] = (*_mark(event), 0, 0)
+            else:
+                frame = stack[-1]
+                if isinstance(frame[0], dict) and frame[2] is None:
+                    raise YamlProblem(
+                        "a key must be plain text, not a list or mapping", *_mark(event)
+                    )
+                loc = _attach(stack, container, event, marks)
+            stack.append([container, loc, None, 0, 0, {} if cls == "MappingStartEvent" else None])
+        elif cls in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+        elif cls == "AliasEvent":
+            raise YamlProblem(
+                f"alias `*{event.anchor}` is not allowed: write the value out in full",
+                *_mark(event), rule="yaml-alias",
+            )
+        elif cls == "DocumentStartEvent":
+            documents += 1
+            if documents > 1:
+                raise YamlProblem(
+                    "a second document starts here (`---`): keep one document per file",
+                    *_mark(event), rule="yaml-documents",
+                )
+    if documents == 0:
+        raise YamlProblem("file is empty (or holds only comments)", rule="empty")
+    return root
+
+
+def _take_key(frame: list[Any], event: Any) -> None:
+    key = event.value
+    line, col = _mark(event)
+    if key == "<<" and event.style in (None, ""):
+        raise YamlProblem("merge key `<<` is not allowed: write the keys out in full", line, col,
+                          rule="yaml-merge")
+    seen = frame[5]
+    if key in seen:
+        raise YamlProblem(
+            f"duplicate key `{key}`: first at line {seen[key]}, again at line {line}; keep one",
+            line, col, rule="duplicate-key",
+        )
+    seen[key] = line
+    frame[2], frame[3], frame[4] = key, line, col
+
+
+def _attach(stack: list[list[Any]], value: Any, event: Any, marks: Marks | None) -> Loc:
+    frame = stack[-1]
+    container = frame[0]
+    if isinstance(container, dict):
+        key = frame[2]
+        container[key] = value
+        frame[2] = None
+    else:
+        key = len(container)
+        container.append(value)
+    loc: Loc = (*frame[1], key)
+    if marks is not None:
+        marks[loc] = (*_mark(event), frame[3], frame[4]) if isinstance(container, dict) else (
+            *_mark(event), 0, 0)
+    return loc
+
+
+def load_file(path: Path, *, marks: bool = False) -> tuple[Any, Marks | None]:
+    return parse(read_text(path), marks=marks)
