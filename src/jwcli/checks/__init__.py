@@ -1,0 +1,1 @@
+"""Checks over the loaded repository: small pure functions listed in one registry."""

@@ -1,0 +1,196 @@
+"""The `jw` command line: options in, one library call, output, exit code.
+
+Heavy modules (pydantic, yaml, jinja2, rich) are imported inside the commands that need them, so
+`jw --help` and `jw --version` start in a few tens of milliseconds (shared/spec/quality.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from jwcli import __version__
+from jwcli.errors import ExitCode, JwError, UsageError
+
+
+@dataclass
+class Options:
+    repo: Path | None = None
+    today: dt.date | None = None
+    debug: bool = False
+
+
+class JwGroup(TyperGroup):
+    """The one safety net: a JwError becomes its message and exit code, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except JwError as exc:
+            if _debugging(ctx):
+                raise
+            _error(str(exc))
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            _error("interrupted; nothing was left half-written")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _debugging(ctx):
+                raise
+            _error(f"internal error: {type(exc).__name__}: {exc}\n  run again with --debug for "
+                   "the traceback, and please report it")
+            raise typer.Exit(int(ExitCode.ENVIRONMENT)) from None
+
+
+def _debugging(ctx: Any) -> bool:
+    obj = ctx.obj
+    return bool(getattr(obj, "debug", False)) or os.environ.get("JW_DEBUG") == "1"
+
+
+def _error(message: str) -> None:
+    print(f"jw: error: {message}", file=sys.stderr)
+
+
+app = typer.Typer(
+    cls=JwGroup,
+    name="jw",
+    help="Governance-as-code for joint working relationships: validate the charter and "
+    "evidence, score the ten behaviours, render the quarterly review pack.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"jw {__version__}")
+        raise typer.Exit()
+
+
+def _parse_today(text: str | None) -> dt.date | None:
+    if text is None or text == "":
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--today/JW_TODAY `{text}` is not a date: write YYYY-MM-DD") from None
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    repo: Annotated[
+        Path | None,
+        typer.Option("-C", "--repo", help="The relationship repository (default: found upwards "
+                     "from the current folder, like git).", file_okay=False),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", envvar="JW_TODAY", help="Evaluate the data as of this date "
+                     "(YYYY-MM-DD), for reproducible output."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Options(repo=repo, debug=debug)
+    ctx.obj.today = _parse_today(today)
+
+
+def _options(ctx: typer.Context) -> Options:
+    obj = ctx.obj
+    return obj if isinstance(obj, Options) else Options()
+
+
+def _today(opts: Options) -> dt.date:
+    return opts.today or dt.date.today()
+
+
+def _root(opts: Options) -> Path:
+    from jwcli.load.repo import find_root
+
+    return find_root(opts.repo or Path.cwd())
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json or github (Actions annotations).")
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+) -> None:
+    """Check every file: types, references, dates, money, SMART KPIs and evidence."""
+    from jwcli import output
+    from jwcli.checks.validate import has_errors, validate
+    from jwcli.load.repo import load_repo
+
+    if fmt not in ("text", "json", "github"):
+        raise UsageError(f"--format must be text, json or github, not `{fmt}`")
+    opts = _options(ctx)
+    rel = load_repo(_root(opts))
+    findings = validate(rel, _today(opts))
+    output.findings(findings, fmt, files=rel.files_read)
+    if has_errors(findings, strict):
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the repository.")] = Path("."),
+    template: Annotated[
+        str, typer.Option("--template", "-t", help="Charter template (see --list-templates).")
+    ] = "shared-supplier",
+    list_templates: Annotated[
+        bool, typer.Option("--list-templates", help="List the charter templates and stop.")
+    ] = False,
+) -> None:
+    """Create a relationship repository from a charter template."""
+    from jwcli import output
+    from jwcli.write import scaffold
+
+    if list_templates:
+        output.templates(scaffold.list_templates())
+        return
+    result = scaffold.init_repository(directory, template)
+    output.initialised(result)
+
+
+@app.command()
+def schema(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the schema files (default: the repository's "
+                     "schemas/, or ./schemas outside one)."),
+    ] = None,
+) -> None:
+    """Write JSON Schemas of every file type, for editors (yaml-language-server)."""
+    from jwcli import output
+    from jwcli.write.schemas import write_schemas
+
+    if out is None:
+        from jwcli.errors import NotARepository
+
+        try:
+            out = _root(_options(ctx)) / "schemas"
+        except NotARepository:
+            out = Path("schemas")
+    output.written(write_schemas(out))
+
+
+def main() -> None:
+    app(prog_name="jw")

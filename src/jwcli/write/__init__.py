@@ -1,0 +1,1 @@
+"""What jw writes: new records and assessments (create-only, atomic), repositories, schemas."""
