@@ -110,19 +110,36 @@ def main_options(
     ctx.obj.today = _parse_today(today)
 
 
-def _options(ctx: typer.Context) -> Options:
+def options(ctx: typer.Context) -> Options:
     obj = ctx.obj
     return obj if isinstance(obj, Options) else Options()
 
 
-def _today(opts: Options) -> dt.date:
+def today_of(opts: Options) -> dt.date:
     return opts.today or dt.date.today()
 
 
-def _root(opts: Options) -> Path:
+def repo_root(opts: Options) -> Path:
     from jwcli.load.repo import find_root
 
     return find_root(opts.repo or Path.cwd())
+
+
+def load_valid(opts: Options) -> Any:
+    """Load the repository for an analysing command; print the findings and exit 1 on errors.
+
+    Returns the `Relationship`. Warnings never block (commands.md).
+    """
+    from jwcli import output
+    from jwcli.checks.validate import has_errors, validate
+    from jwcli.load.repo import load_repo
+
+    rel = load_repo(repo_root(opts))
+    findings = validate(rel, today_of(opts))
+    if has_errors(findings):
+        output.findings([f for f in findings if f.is_error], "text", files=rel.files_read)
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    return rel
 
 
 @app.command()
@@ -140,9 +157,9 @@ def validate(
 
     if fmt not in ("text", "json", "github"):
         raise UsageError(f"--format must be text, json or github, not `{fmt}`")
-    opts = _options(ctx)
-    rel = load_repo(_root(opts))
-    findings = validate(rel, _today(opts))
+    opts = options(ctx)
+    rel = load_repo(repo_root(opts))
+    findings = validate(rel, today_of(opts))
     output.findings(findings, fmt, files=rel.files_read)
     if has_errors(findings, strict):
         raise typer.Exit(int(ExitCode.FINDINGS))
@@ -186,7 +203,7 @@ def schema(
         from jwcli.errors import NotARepository
 
         try:
-            out = _root(_options(ctx)) / "schemas"
+            out = repo_root(options(ctx)) / "schemas"
         except NotARepository:
             out = Path("schemas")
     output.written(write_schemas(out))
@@ -194,3 +211,7 @@ def schema(
 
 def main() -> None:
     app(prog_name="jw")
+
+
+# The other commands live in jwcli/commands/; importing a module registers its commands.
+from jwcli.commands import add, audit, review, score  # noqa: E402, F401

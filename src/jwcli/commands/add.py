@@ -1,0 +1,1 @@
+"""`jw add`: placeholder until the command lands."""

@@ -1,0 +1,1 @@
+"""`jw audit`: placeholder until the command lands."""

@@ -1,0 +1,1 @@
+"""`jw review`: placeholder until the command lands."""

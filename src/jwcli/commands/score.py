@@ -1,0 +1,1 @@
+"""`jw score`: placeholder until the command lands."""

@@ -1,0 +1,1 @@
+"""Git as the audit trail: the only place that runs git, and what is read back from history."""

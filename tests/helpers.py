@@ -1,0 +1,146 @@
+"""Shared test helpers: small repositories from dicts of path -> text, and running jw."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from jwcli.cli import app
+
+CHARTER = """\
+relationship: Test Shared Services
+version: 1
+effective: 2025-04-01
+fiscal_year_start: 4
+currency: GBP
+parties:
+  - id: north
+    name: North District Council
+    role: client
+  - id: south
+    name: South Borough Council
+    role: client
+  - id: acme
+    name: Acme Managed Services Ltd
+    role: supplier
+services:
+  - id: helpdesk
+    name: ICT service desk
+    provider: acme
+    clients: [north, south]
+objectives:
+  - id: cut-cost
+    statement: Reduce the cost of ICT support by 15%
+    business_objective: Medium-term financial plan line 4.2
+    owner: north
+    due: 2027-03-31
+kpis:
+  - id: first-time-fix
+    name: First-time fix rate
+    objective: cut-cost
+    owner: acme
+    unit: percent
+    direction: higher
+    baseline: 64
+    target: 80
+    amber_within: 5
+    due: 2027-03-31
+escalation:
+  levels:
+    - level: 1
+      name: Cup of coffee conversation
+      respond_within_days: 14
+      action: Informal one-to-one between relationship leads.
+    - level: 2
+      name: Formal review
+      respond_within_days: 30
+      action: Put on the quarterly review agenda.
+  triggers:
+    - id: slipping-commitments
+      metric: on-time-rate
+      below: 0.8
+      level: 1
+"""
+
+BASELINES = """\
+costs:
+  - service: helpdesk
+    party: north
+    annual: 400000.00
+    as_of: 2025-03-31
+    basis: 6 FTE analysts, licences
+  - service: helpdesk
+    party: south
+    annual: 200000.00
+    as_of: 2025-03-31
+    basis: 3 FTE analysts
+savings_targets:
+  - service: helpdesk
+    rate: 0.2
+    by: 2027-03-31
+budgets:
+  - project: dc-migration
+    service: helpdesk
+    owner: acme
+    budget: 100000.00
+    tolerance: 0.10
+    start: 2025-06-01
+    end: 2026-09-30
+"""
+
+
+def write_repo(root: Path, files: Mapping[str, str | bytes], *, charter: bool = True) -> Path:
+    """Write a repository: `files` maps relative paths to text (dedented) or raw bytes.
+
+    The standard CHARTER is written unless `charter=False` or `files` has its own charter.yaml.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    all_files: dict[str, str | bytes] = {}
+    if charter:
+        all_files["charter.yaml"] = CHARTER
+    all_files.update(files)
+    for rel, content in all_files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file's bytes under root (outside .git), to assert nothing was changed."""
+    found: dict[str, bytes] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in names:
+            path = Path(folder) / name
+            found[path.relative_to(root).as_posix()] = path.read_bytes()
+    return found
+
+
+def jw(*args: str, env: Mapping[str, str] | None = None, input: str | None = None):  # type: ignore[no-untyped-def]
+    """Run jw in-process through Typer's CliRunner; returns the Result (stdout/stderr separate)."""
+    runner = CliRunner()
+    return runner.invoke(app, list(args), env=dict(env or {}), input=input)
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """An isolated git configuration and identity for tests that build real histories."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
+    return {
+        "GIT_CONFIG_GLOBAL": str(config),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test Author",
+        "GIT_AUTHOR_EMAIL": "author@example.org",
+        "GIT_COMMITTER_NAME": "Test Author",
+        "GIT_COMMITTER_EMAIL": "author@example.org",
+        "HOME": str(home),
+    }

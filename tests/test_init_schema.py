@@ -1,0 +1,105 @@
+"""`jw init` and `jw schema` through the CLI, on real folders and git."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jwcli.write.scaffold import list_templates
+from tests.helpers import jw, snapshot, write_repo
+
+TEMPLATES = ["internal-joint-working", "shared-supplier", "strategic-alliance"]
+
+
+def test_three_templates_are_listed_with_descriptions() -> None:
+    result = jw("init", "--list-templates")
+    assert result.exit_code == 0
+    for name in TEMPLATES:
+        line = next(line for line in result.stdout.splitlines() if line.startswith(name))
+        assert len(line.split(maxsplit=1)[1]) > 20  # a real description, not just the name
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_each_template_creates_a_valid_committed_repository(
+    tmp_path: Path, isolated_git: dict[str, str], template: str
+) -> None:
+    target = tmp_path / "rel"
+    result = jw("init", str(target), "--template", template)
+    assert result.exit_code == 0, result.output
+    for rel in ("charter.yaml", "baselines.yaml", "records/.gitkeep", "assessments/.gitkeep",
+                "README.md", ".gitignore", "schemas/record.schema.json", ".vscode/settings.json"):
+        assert (target / rel).is_file(), rel
+    check = jw("-C", str(target), "--today", "2027-05-01", "validate")
+    assert check.exit_code == 0, check.output
+    assert "0 errors" in check.stderr
+    log = subprocess.run(["git", "log", "--format=%s%n%b"], cwd=target, capture_output=True,
+                         text=True, check=True).stdout
+    assert f"jw: initialise from charter template {template}" in log
+    assert "Jw-Kind: init" in log
+    tracked = subprocess.run(["git", "ls-files"], cwd=target, capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert "charter.yaml" in tracked and "schemas/charter.schema.json" in tracked
+
+
+def test_each_template_names_the_ten_behaviours_and_a_coffee_first_ladder() -> None:
+    from jwcli.model.common import BEHAVIOURS
+    from jwcli.write.scaffold import templates_dir
+
+    for name, _ in list_templates():
+        text = (templates_dir() / name / "charter.yaml").read_text()
+        for behaviour in BEHAVIOURS:
+            assert behaviour in text, (name, behaviour)
+        assert "Cup of coffee conversation" in text
+        assert text.startswith("# yaml-language-server: $schema=schemas/charter.schema.json")
+
+
+def test_init_refuses_an_existing_charter_and_writes_nothing(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    root = write_repo(tmp_path / "rel", {})
+    before = snapshot(root)
+    result = jw("init", str(root))
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_init_inside_an_existing_git_repository_keeps_the_users_readme(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "README.md").write_text("ours\n")
+    result = jw("init", str(tmp_path), "--template", "strategic-alliance")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "README.md").read_text() == "ours\n"
+    # DIR was already in a repository: jw leaves committing to the people who own it.
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
+    assert head.returncode != 0
+
+
+def test_unknown_template_is_a_usage_error_listing_the_choices(tmp_path: Path) -> None:
+    result = jw("init", str(tmp_path / "x"), "--template", "nope")
+    assert result.exit_code == 2
+    assert "shared-supplier" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_schema_writes_one_schema_per_file_type_that_rejects_what_jw_rejects(
+    tmp_path: Path,
+) -> None:
+    root = write_repo(tmp_path / "rel", {})
+    result = jw("-C", str(root), "schema")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (root / "schemas").iterdir())
+    assert names == ["assessment.schema.json", "baselines.schema.json", "charter.schema.json",
+                     "record.schema.json"]
+    record = json.loads((root / "schemas/record.schema.json").read_text())
+    commitment = record["$defs"]["Commitment"]
+    assert commitment["additionalProperties"] is False
+    assert commitment["properties"]["due"]["pattern"] == r"^\d{4}-\d{2}-\d{2}$"
+    cost = record["$defs"]["Cost"]["properties"]["amount"]
+    assert (cost["type"], cost["multipleOf"]) == ("number", 0.01)
+    assert set(record["discriminator"]["mapping"]) >= {"commitment", "update", "amendment"}
