@@ -29,18 +29,28 @@ def test_each_template_creates_a_valid_committed_repository(
     target = tmp_path / "rel"
     result = jw("init", str(target), "--template", template)
     assert result.exit_code == 0, result.output
-    for rel in ("charter.yaml", "baselines.yaml", "records/.gitkeep", "assessments/.gitkeep",
-                "README.md", ".gitignore", "schemas/record.schema.json", ".vscode/settings.json"):
+    for rel in (
+        "charter.yaml",
+        "baselines.yaml",
+        "records/.gitkeep",
+        "assessments/.gitkeep",
+        "README.md",
+        ".gitignore",
+        "schemas/record.schema.json",
+        ".vscode/settings.json",
+    ):
         assert (target / rel).is_file(), rel
     check = jw("-C", str(target), "--today", "2027-05-01", "validate")
     assert check.exit_code == 0, check.output
     assert "0 errors" in check.stderr
-    log = subprocess.run(["git", "log", "--format=%s%n%b"], cwd=target, capture_output=True,
-                         text=True, check=True).stdout
+    log = subprocess.run(
+        ["git", "log", "--format=%s%n%b"], cwd=target, capture_output=True, text=True, check=True
+    ).stdout
     assert f"jw: initialise from charter template {template}" in log
     assert "Jw-Kind: init" in log
-    tracked = subprocess.run(["git", "ls-files"], cwd=target, capture_output=True, text=True,
-                             check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=target, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert "charter.yaml" in tracked and "schemas/charter.schema.json" in tracked
 
 
@@ -94,8 +104,12 @@ def test_schema_writes_one_schema_per_file_type_that_rejects_what_jw_rejects(
     result = jw("-C", str(root), "schema")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (root / "schemas").iterdir())
-    assert names == ["assessment.schema.json", "baselines.schema.json", "charter.schema.json",
-                     "record.schema.json"]
+    assert names == [
+        "assessment.schema.json",
+        "baselines.schema.json",
+        "charter.schema.json",
+        "record.schema.json",
+    ]
     record = json.loads((root / "schemas/record.schema.json").read_text())
     commitment = record["$defs"]["Commitment"]
     assert commitment["additionalProperties"] is False

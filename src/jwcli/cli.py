@@ -47,8 +47,10 @@ class JwGroup(TyperGroup):
         except Exception as exc:
             if _debugging(ctx):
                 raise
-            _error(f"internal error: {type(exc).__name__}: {exc}\n  run again with --debug for "
-                   "the traceback, and please report it")
+            _error(
+                f"internal error: {type(exc).__name__}: {exc}\n  run again with --debug for "
+                "the traceback, and please report it"
+            )
             raise typer.Exit(int(ExitCode.ENVIRONMENT)) from None
 
 
@@ -93,13 +95,21 @@ def main_options(
     ctx: typer.Context,
     repo: Annotated[
         Path | None,
-        typer.Option("-C", "--repo", help="The relationship repository (default: found upwards "
-                     "from the current folder, like git).", file_okay=False),
+        typer.Option(
+            "-C",
+            "--repo",
+            help="The relationship repository (default: found upwards "
+            "from the current folder, like git).",
+            file_okay=False,
+        ),
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", envvar="JW_TODAY", help="Evaluate the data as of this date "
-                     "(YYYY-MM-DD), for reproducible output."),
+        typer.Option(
+            "--today",
+            envvar="JW_TODAY",
+            help="Evaluate the data as of this date (YYYY-MM-DD), for reproducible output.",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     version: Annotated[
@@ -191,8 +201,11 @@ def schema(
     ctx: typer.Context,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the schema files (default: the repository's "
-                     "schemas/, or ./schemas outside one)."),
+        typer.Option(
+            "--out",
+            help="Folder for the schema files (default: the repository's "
+            "schemas/, or ./schemas outside one).",
+        ),
     ] = None,
 ) -> None:
     """Write JSON Schemas of every file type, for editors (yaml-language-server)."""

@@ -43,8 +43,10 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
             lines.append(f"{f.location()}: {f.severity}: {f.message}")
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
-    summary = f"{files} files checked: {errors} error{'s' * (errors != 1)}, " \
-              f"{warnings} warning{'s' * (warnings != 1)}"
+    summary = (
+        f"{files} files checked: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
     print(summary, file=sys.stderr)
 
 

@@ -49,10 +49,14 @@ class Quarter:
         return self.next().start(fiscal_year_start) - dt.timedelta(days=1)
 
     def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
 
     def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
 
     def contains(self, day: dt.date, fiscal_year_start: int = 1) -> bool:
         return self.start(fiscal_year_start) <= day <= self.end(fiscal_year_start)

@@ -17,28 +17,55 @@ def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Findin
     for entry in rel.assessments:
         a = entry.assessment
         if a.assessor != entry.assessor_file:
-            yield Finding(entry.path, f"assessor `{a.assessor}` does not match the file name "
-                          f"`{entry.assessor_file}.yaml`", "assessment", loc=("assessor",))
+            yield Finding(
+                entry.path,
+                f"assessor `{a.assessor}` does not match the file name "
+                f"`{entry.assessor_file}.yaml`",
+                "assessment",
+                loc=("assessor",),
+            )
         if str(a.quarter) != entry.folder:
-            yield Finding(entry.path, f"quarter {a.quarter} does not match the folder "
-                          f"`{entry.folder}`", "assessment", loc=("quarter",))
+            yield Finding(
+                entry.path,
+                f"quarter {a.quarter} does not match the folder `{entry.folder}`",
+                "assessment",
+                loc=("quarter",),
+            )
         if a.date > today:
-            yield Finding(entry.path, f"dated {a.date}, which is in the future", "future-date",
-                          severity="warning", loc=("date",))
+            yield Finding(
+                entry.path,
+                f"dated {a.date}, which is in the future",
+                "future-date",
+                severity="warning",
+                loc=("date",),
+            )
         if parties is not None and a.assessor not in parties:
             yield unknown(entry.path, ("assessor",), "party", a.assessor, parties)
         for party, ratings in a.ratings.items():
             if parties is not None and party not in parties:
-                yield Finding(entry.path, f"unknown party `{party}`; known: "
-                              + ", ".join(sorted(parties)), "reference",
-                              loc=("ratings", party), at_key=True)
+                yield Finding(
+                    entry.path,
+                    f"unknown party `{party}`; known: " + ", ".join(sorted(parties)),
+                    "reference",
+                    loc=("ratings", party),
+                    at_key=True,
+                )
             for behaviour, rating in ratings.items():
                 loc = ("ratings", party, behaviour)
                 for i, record_id in enumerate(rating.evidence):
                     if record_id not in rel.records:
-                        yield Finding(entry.path, f"`{record_id}` names no record in records/",
-                                      "reference", loc=(*loc, "evidence", i))
+                        yield Finding(
+                            entry.path,
+                            f"`{record_id}` names no record in records/",
+                            "reference",
+                            loc=(*loc, "evidence", i),
+                        )
                 if not rating.evidence:
-                    yield Finding(entry.path, f"rating of `{party}` on {behaviour} cites no "
-                                  "evidence", "unevidenced", severity="warning", loc=loc,
-                                  at_key=True)
+                    yield Finding(
+                        entry.path,
+                        f"rating of `{party}` on {behaviour} cites no evidence",
+                        "unevidenced",
+                        severity="warning",
+                        loc=loc,
+                        at_key=True,
+                    )

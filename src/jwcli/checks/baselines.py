@@ -24,21 +24,34 @@ def baselines_consistent(rel: Relationship, today: dt.date) -> Iterable[Finding]
     for i, cost in enumerate(b.costs):
         key = (cost.service, cost.party)
         if key in seen:
-            yield Finding(F, f"a second baseline for service `{cost.service}` and party "
-                          f"`{cost.party}` (first is item {seen[key] + 1}); keep one",
-                          "duplicate-baseline", loc=("costs", i))
+            yield Finding(
+                F,
+                f"a second baseline for service `{cost.service}` and party "
+                f"`{cost.party}` (first is item {seen[key] + 1}); keep one",
+                "duplicate-baseline",
+                loc=("costs", i),
+            )
         seen.setdefault(key, i)
         if cost.breakdown is not None:
             total = sum(cost.breakdown.values())
             if total != cost.annual:
-                yield Finding(F, f"breakdown sums to {total}, not the annual {cost.annual}",
-                              "breakdown", loc=("costs", i, "breakdown"))
+                yield Finding(
+                    F,
+                    f"breakdown sums to {total}, not the annual {cost.annual}",
+                    "breakdown",
+                    loc=("costs", i, "breakdown"),
+                )
     if services is not None:
-        for section, items in (("costs", b.costs), ("market", b.market),
-                               ("savings_targets", b.savings_targets), ("budgets", b.budgets)):
-            for i, item in enumerate(items):
-                if item.service not in services:
-                    yield unknown(F, (section, i, "service"), "service", item.service, services)
+        sections: dict[str, list[str]] = {
+            "costs": [x.service for x in b.costs],
+            "market": [x.service for x in b.market],
+            "savings_targets": [x.service for x in b.savings_targets],
+            "budgets": [x.service for x in b.budgets],
+        }
+        for section, named in sections.items():
+            for i, service in enumerate(named):
+                if service not in services:
+                    yield unknown(F, (section, i, "service"), "service", service, services)
     if parties is not None:
         for i, cost in enumerate(b.costs):
             if cost.party not in parties:
@@ -49,9 +62,17 @@ def baselines_consistent(rel: Relationship, today: dt.date) -> Iterable[Finding]
     projects: set[str] = set()
     for i, budget in enumerate(b.budgets):
         if budget.project in projects:
-            yield Finding(F, f"project `{budget.project}` has two budgets; keep one",
-                          "duplicate-id", loc=("budgets", i, "project"))
+            yield Finding(
+                F,
+                f"project `{budget.project}` has two budgets; keep one",
+                "duplicate-id",
+                loc=("budgets", i, "project"),
+            )
         projects.add(budget.project)
         if budget.end < budget.start:
-            yield Finding(F, f"project `{budget.project}` ends before it starts", "dates",
-                          loc=("budgets", i, "end"))
+            yield Finding(
+                F,
+                f"project `{budget.project}` ends before it starts",
+                "dates",
+                loc=("budgets", i, "end"),
+            )

@@ -19,7 +19,8 @@ def unique_ids(path: str, section: str, items: Sequence[Any], what: str) -> Iter
         if item.id in seen:
             yield Finding(
                 path,
-                f"{what} id `{item.id}` is used twice (also item {seen[item.id] + 1}); ids must be unique",
+                f"{what} id `{item.id}` is used twice (also item {seen[item.id] + 1}); "
+                "ids must be unique",
                 "duplicate-id",
                 loc=(section, index, "id"),
             )
@@ -27,7 +28,9 @@ def unique_ids(path: str, section: str, items: Sequence[Any], what: str) -> Iter
             seen[item.id] = index
 
 
-def unknown(path: str, loc: tuple[Any, ...], what: str, value: str, known: Iterable[str]) -> Finding:
+def unknown(
+    path: str, loc: tuple[Any, ...], what: str, value: str, known: Iterable[str]
+) -> Finding:
     choices = ", ".join(sorted(known)) or "none are defined"
     return Finding(path, f"unknown {what} `{value}`; known: {choices}", "reference", loc=loc)
 
@@ -97,19 +100,35 @@ def charter_ladder(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     levels: dict[int, int] = {}
     for i, level in enumerate(c.escalation.levels):
         if level.level in levels:
-            yield Finding(F, f"escalation level {level.level} is defined twice", "duplicate-id",
-                          loc=("escalation", "levels", i, "level"))
+            yield Finding(
+                F,
+                f"escalation level {level.level} is defined twice",
+                "duplicate-id",
+                loc=("escalation", "levels", i, "level"),
+            )
         levels[level.level] = i
     for i, trigger in enumerate(c.escalation.triggers):
         loc = ("escalation", "triggers", i)
         if (trigger.below is None) == (trigger.above is None):
-            yield Finding(F, f"trigger `{trigger.id}` needs exactly one of `below` or `above`",
-                          "trigger", loc=loc)
+            yield Finding(
+                F,
+                f"trigger `{trigger.id}` needs exactly one of `below` or `above`",
+                "trigger",
+                loc=loc,
+            )
         if trigger.level not in levels:
             known = ", ".join(str(n) for n in sorted(levels)) or "none are defined"
-            yield Finding(F, f"trigger `{trigger.id}` names level {trigger.level}, which is not "
-                          f"in escalation.levels (defined: {known})", "reference",
-                          loc=(*loc, "level"))
+            yield Finding(
+                F,
+                f"trigger `{trigger.id}` names level {trigger.level}, which is not "
+                f"in escalation.levels (defined: {known})",
+                "reference",
+                loc=(*loc, "level"),
+            )
     if c.scoring.amber_at > c.scoring.green_at:
-        yield Finding(F, "scoring.amber_at must not be above scoring.green_at", "scoring",
-                      loc=("scoring", "amber_at"))
+        yield Finding(
+            F,
+            "scoring.amber_at must not be above scoring.green_at",
+            "scoring",
+            loc=("scoring", "amber_at"),
+        )

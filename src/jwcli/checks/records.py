@@ -72,32 +72,54 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
         for field, what in VOCABULARY_FIELDS.items():
             for index, value in _values(getattr(record, field, None)):
                 if what == "project" and rel.baselines is None:
-                    yield Finding(entry.path, f"project `{value}` has no budget: add it to "
-                                  "baselines.yaml", "reference", loc=(field, *index))
+                    yield Finding(
+                        entry.path,
+                        f"project `{value}` has no budget: add it to baselines.yaml",
+                        "reference",
+                        loc=(field, *index),
+                    )
                 elif value not in vocab[what]:
                     yield unknown(entry.path, (field, *index), what, value, vocab[what])
         for field, kind in RECORD_FIELDS.items():
             for index, value in _values(getattr(record, field, None)):
                 target = rel.records.get(value)
                 if target is None:
-                    yield Finding(entry.path, f"`{value}` names no record in records/",
-                                  "reference", loc=(field, *index))
+                    yield Finding(
+                        entry.path,
+                        f"`{value}` names no record in records/",
+                        "reference",
+                        loc=(field, *index),
+                    )
                     continue
                 wanted = record.kind if kind == "same" else kind
                 if wanted is not None and target.record.kind != wanted:
-                    yield Finding(entry.path, f"`{value}` is a {target.record.kind} record, "
-                                  f"but `{field}` must name a {wanted}", "reference",
-                                  loc=(field, *index))
+                    yield Finding(
+                        entry.path,
+                        f"`{value}` is a {target.record.kind} record, "
+                        f"but `{field}` must name a {wanted}",
+                        "reference",
+                        loc=(field, *index),
+                    )
         if record.kind == "meeting":
             for party in record.attendees:
                 if party not in vocab["party"]:
-                    yield Finding(entry.path, f"unknown party `{party}` in attendees; known: "
-                                  + ", ".join(sorted(vocab["party"])), "reference",
-                                  loc=("attendees", party), at_key=True)
+                    yield Finding(
+                        entry.path,
+                        f"unknown party `{party}` in attendees; known: "
+                        + ", ".join(sorted(vocab["party"])),
+                        "reference",
+                        loc=("attendees", party),
+                        at_key=True,
+                    )
         if record.kind == "escalation" and rel.charter.level(record.level) is None:
             levels = ", ".join(str(lv.level) for lv in rel.charter.escalation.levels)
-            yield Finding(entry.path, f"level {record.level} is not on the charter's escalation "
-                          f"ladder (levels: {levels or 'none'})", "reference", loc=("level",))
+            yield Finding(
+                entry.path,
+                f"level {record.level} is not on the charter's escalation "
+                f"ladder (levels: {levels or 'none'})",
+                "reference",
+                loc=("level",),
+            )
 
 
 @check
@@ -105,41 +127,73 @@ def record_consistency(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     for entry in rel.records.values():
         record = entry.record
         if record.date > today:
-            yield Finding(entry.path, f"dated {record.date}, which is in the future",
-                          "future-date", severity="warning", loc=("date",))
+            yield Finding(
+                entry.path,
+                f"dated {record.date}, which is in the future",
+                "future-date",
+                severity="warning",
+                loc=("date",),
+            )
         if isinstance(record, Update):
             target = rel.records.get(record.commitment)
-            if target is not None and isinstance(target.record, Commitment):
-                if record.date < target.record.date:
-                    yield Finding(entry.path, f"update dated {record.date}, before its commitment "
-                                  f"`{record.commitment}` was made ({target.record.date})",
-                                  "update-date", loc=("date",))
+            made = target.record.date if target and isinstance(target.record, Commitment) else None
+            if made is not None and record.date < made:
+                yield Finding(
+                    entry.path,
+                    f"update dated {record.date}, before its commitment "
+                    f"`{record.commitment}` was made ({made})",
+                    "update-date",
+                    loc=("date",),
+                )
             if record.status == "renegotiated" and record.new_due is None:
-                yield Finding(entry.path, "a renegotiated commitment needs `new_due`",
-                              "update", loc=())
+                yield Finding(
+                    entry.path, "a renegotiated commitment needs `new_due`", "update", loc=()
+                )
             if record.status != "renegotiated" and record.new_due is not None:
-                yield Finding(entry.path, f"`new_due` only applies to status renegotiated, "
-                              f"not {record.status}", "update", loc=("new_due",), at_key=True)
+                yield Finding(
+                    entry.path,
+                    f"`new_due` only applies to status renegotiated, not {record.status}",
+                    "update",
+                    loc=("new_due",),
+                    at_key=True,
+                )
         elif isinstance(record, Innovation):
             if record.status == "abandoned" and not (record.lessons or "").strip():
-                yield Finding(entry.path, "an abandoned innovation needs `lessons`: what was "
-                              "learned", "innovation", loc=())
+                yield Finding(
+                    entry.path,
+                    "an abandoned innovation needs `lessons`: what was learned",
+                    "innovation",
+                    loc=(),
+                )
         elif isinstance(record, Claim) and not record.evidence and not record.attachments:
-            yield Finding(entry.path, "claim cites no evidence: add `evidence` (record ids) or "
-                          "`attachments`", "unevidenced", severity="warning", loc=("summary",),
-                          at_key=True)
+            yield Finding(
+                entry.path,
+                "claim cites no evidence: add `evidence` (record ids) or `attachments`",
+                "unevidenced",
+                severity="warning",
+                loc=("summary",),
+                at_key=True,
+            )
 
 
 @check
 def overdue_commitments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
-    updated = {e.record.commitment for e in rel.records.values()
-               if isinstance(e.record, Update) and e.record.date <= today}
+    updated = {
+        e.record.commitment
+        for e in rel.records.values()
+        if isinstance(e.record, Update) and e.record.date <= today
+    }
     for entry in rel.records.values():
         record = entry.record
         if isinstance(record, Commitment) and record.due < today and entry.id not in updated:
-            yield Finding(entry.path, f"commitment was due {record.due} and has no update: record "
-                          "whether it was delivered, missed, renegotiated or withdrawn",
-                          "overdue", severity="warning", loc=("due",))
+            yield Finding(
+                entry.path,
+                f"commitment was due {record.due} and has no update: record "
+                "whether it was delivered, missed, renegotiated or withdrawn",
+                "overdue",
+                severity="warning",
+                loc=("due",),
+            )
 
 
 @check
@@ -151,21 +205,34 @@ def amendments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     versions = {e.record.version for e in found if isinstance(e.record, Amendment)}
     highest = max(versions, default=1)
     if c.version > highest:
-        yield Finding(CHARTER_FILE, f"charter is version {c.version} but no `amendment` record "
-                      f"agrees it (highest amendment: {highest if versions else 'none'}); add one",
-                      "amendment", loc=("version",))
+        yield Finding(
+            CHARTER_FILE,
+            f"charter is version {c.version} but no `amendment` record "
+            f"agrees it (highest amendment: {highest if versions else 'none'}); add one",
+            "amendment",
+            loc=("version",),
+        )
     parties = set(c.party_ids())
     for entry in found:
         record = entry.record
         assert isinstance(record, Amendment)
         if record.version > c.version:
-            yield Finding(entry.path, f"amendment agrees version {record.version}, but "
-                          f"charter.yaml is version {c.version}; raise `version` in the charter",
-                          "amendment", loc=("version",))
+            yield Finding(
+                entry.path,
+                f"amendment agrees version {record.version}, but "
+                f"charter.yaml is version {c.version}; raise `version` in the charter",
+                "amendment",
+                loc=("version",),
+            )
         missing = sorted(parties - set(record.agreed_by))
         if missing:
-            yield Finding(entry.path, f"amendment not agreed by {', '.join(missing)}",
-                          "amendment", severity="warning", loc=("agreed_by",))
+            yield Finding(
+                entry.path,
+                f"amendment not agreed by {', '.join(missing)}",
+                "amendment",
+                severity="warning",
+                loc=("agreed_by",),
+            )
 
 
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
@@ -206,5 +273,9 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
         for i, text in enumerate(entry.record.attachments):
             problem = attachment_problem(rel.root, text)
             if problem:
-                yield Finding(entry.path, f"attachment `{text}` {problem}", "attachment",
-                              loc=("attachments", i))
+                yield Finding(
+                    entry.path,
+                    f"attachment `{text}` {problem}",
+                    "attachment",
+                    loc=("attachments", i),
+                )

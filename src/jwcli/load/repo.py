@@ -43,7 +43,8 @@ def find_root(start: Path) -> Path:
         if (folder / CHARTER_FILE).is_file():
             return folder
     raise NotARepository(
-        f"no {CHARTER_FILE} in {start} or any folder above it: this is not a relationship repository",
+        f"no {CHARTER_FILE} in {start} or any folder above it: "
+        "this is not a relationship repository",
         hint="run `jw init` to create one, or point at one with `jw -C DIR ...`",
     )
 
@@ -108,8 +109,13 @@ def _walk_records(root: Path, findings: list[Finding]) -> list[str]:
                 found.append(rel)
             elif name.endswith(".yml"):
                 findings.append(
-                    Finding(rel, "record files must end in `.yaml`: rename this `.yml` file",
-                            "file-name", line=1, col=1)
+                    Finding(
+                        rel,
+                        "record files must end in `.yaml`: rename this `.yml` file",
+                        "file-name",
+                        line=1,
+                        col=1,
+                    )
                 )
     return found
 
@@ -183,14 +189,20 @@ def _load_assessments(root: Path, rel: Relationship, findings: list[Finding]) ->
             if file.name.startswith(".") or not file.name.endswith((".yaml", ".yml")):
                 continue
             if file.name.endswith(".yml"):
-                findings.append(Finding(path, "rename this `.yml` file to `.yaml`", "file-name",
-                                        line=1, col=1))
+                findings.append(
+                    Finding(path, "rename this `.yml` file to `.yaml`", "file-name", line=1, col=1)
+                )
                 continue
             rel.files_read += 1
             if Quarter.from_label(folder.name) is None:
                 findings.append(
-                    Finding(path, f"folder `{folder.name}` is not a quarter: name it YYYY-Qn",
-                            "file-name", line=1, col=1)
+                    Finding(
+                        path,
+                        f"folder `{folder.name}` is not a quarter: name it YYYY-Qn",
+                        "file-name",
+                        line=1,
+                        col=1,
+                    )
                 )
                 continue
             data = _read(root, path, findings)

@@ -68,7 +68,8 @@ def read_text(path: Path) -> str:
         raise YamlProblem(f"cannot read the file: {exc.strerror}", rule="io") from None
     if size > MAX_BYTES:
         raise YamlProblem(
-            f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; split it into smaller files",
+            f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; "
+            "split it into smaller files",
             rule="size",
         )
     try:
@@ -185,7 +186,9 @@ def _refuse_decorations(event: Any) -> None:
         line, col = _mark(event)
         raise YamlProblem(
             f"anchor `&{event.anchor}` is not allowed: write each value out in full",
-            line, col, rule="yaml-anchor",
+            line,
+            col,
+            rule="yaml-anchor",
         )
     tag = getattr(event, "tag", None)
     if tag is not None:
@@ -193,7 +196,9 @@ def _refuse_decorations(event: Any) -> None:
         shown = tag.replace("tag:yaml.org,2002:", "!!")
         raise YamlProblem(
             f"tag `{shown}` is not allowed: remove it (quote the value if you mean text)",
-            line, col, rule="yaml-tag",
+            line,
+            col,
+            rule="yaml-tag",
         )
 
 
@@ -241,14 +246,16 @@ def _build(events: Any, marks: Marks | None) -> Any:
         elif cls == "AliasEvent":
             raise YamlProblem(
                 f"alias `*{event.anchor}` is not allowed: write the value out in full",
-                *_mark(event), rule="yaml-alias",
+                *_mark(event),
+                rule="yaml-alias",
             )
         elif cls == "DocumentStartEvent":
             documents += 1
             if documents > 1:
                 raise YamlProblem(
                     "a second document starts here (`---`): keep one document per file",
-                    *_mark(event), rule="yaml-documents",
+                    *_mark(event),
+                    rule="yaml-documents",
                 )
     if documents == 0:
         raise YamlProblem("file is empty (or holds only comments)", rule="empty")
@@ -259,13 +266,19 @@ def _take_key(frame: list[Any], event: Any) -> None:
     key = event.value
     line, col = _mark(event)
     if key == "<<" and event.style in (None, ""):
-        raise YamlProblem("merge key `<<` is not allowed: write the keys out in full", line, col,
-                          rule="yaml-merge")
+        raise YamlProblem(
+            "merge key `<<` is not allowed: write the keys out in full",
+            line,
+            col,
+            rule="yaml-merge",
+        )
     seen = frame[5]
     if key in seen:
         raise YamlProblem(
             f"duplicate key `{key}`: first at line {seen[key]}, again at line {line}; keep one",
-            line, col, rule="duplicate-key",
+            line,
+            col,
+            rule="duplicate-key",
         )
     seen[key] = line
     frame[2], frame[3], frame[4] = key, line, col
@@ -283,8 +296,11 @@ def _attach(stack: list[list[Any]], value: Any, event: Any, marks: Marks | None)
         container.append(value)
     loc: Loc = (*frame[1], key)
     if marks is not None:
-        marks[loc] = (*_mark(event), frame[3], frame[4]) if isinstance(container, dict) else (
-            *_mark(event), 0, 0)
+        marks[loc] = (
+            (*_mark(event), frame[3], frame[4])
+            if isinstance(container, dict)
+            else (*_mark(event), 0, 0)
+        )
     return loc
 
 

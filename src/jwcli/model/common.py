@@ -78,11 +78,15 @@ def parse_date(value: Any) -> dt.date:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "jw_date", "expected a date written YYYY-MM-DD, found {found}", {"found": _describe(value)}
+            "jw_date",
+            "expected a date written YYYY-MM-DD, found {found}",
+            {"found": _describe(value)},
         )
     if not _DATE_RE.match(value):
         raise PydanticCustomError(
-            "jw_date", "`{text}` is not a date: write it YYYY-MM-DD, e.g. 2026-05-12", {"text": value}
+            "jw_date",
+            "`{text}` is not a date: write it YYYY-MM-DD, e.g. 2026-05-12",
+            {"text": value},
         )
     try:
         return dt.date.fromisoformat(value)
@@ -131,7 +135,9 @@ def parse_quarter(value: Any) -> Quarter:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "jw_quarter", "expected a quarter such as 2026-Q1, found {found}", {"found": _describe(value)}
+            "jw_quarter",
+            "expected a quarter such as 2026-Q1, found {found}",
+            {"found": _describe(value)},
         )
     quarter = Quarter.from_label(value)
     if quarter is None:
@@ -145,12 +151,15 @@ def _pattern_validator(pattern: re.Pattern[str], what: str, example: str) -> Any
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise PydanticCustomError(
-                "jw_id", "expected {what} (text), found {found}", {"what": what, "found": _describe(value)}
+                "jw_id",
+                "expected {what} (text), found {found}",
+                {"what": what, "found": _describe(value)},
             )
         if not pattern.match(value):
             raise PydanticCustomError(
                 "jw_id",
-                "`{text}` is not a valid {what}: use lowercase letters, digits and `-`, e.g. {example}",
+                "`{text}` is not a valid {what}: "
+                "use lowercase letters, digits and `-`, e.g. {example}",
                 {"text": value, "what": what, "example": example},
             )
         return value

@@ -6,7 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from jwcli.model.common import BehaviourId, Date, Money, Number, QuarterLabel, RecordId, Slug, Strict, Text
+from jwcli.model.common import (
+    BehaviourId,
+    Date,
+    Money,
+    Number,
+    QuarterLabel,
+    RecordId,
+    Slug,
+    Strict,
+    Text,
+)
 
 
 class RecordBase(Strict):

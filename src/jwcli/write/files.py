@@ -45,14 +45,16 @@ def create_new(path: Path, data: bytes) -> None:
     """Write `path` only if it does not exist yet; never overwrites, never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
-        raise RefusedToOverwrite(f"{path} already exists; jw never overwrites a file",
-                                 hint="choose another id or name")
+        raise RefusedToOverwrite(
+            f"{path} already exists; jw never overwrites a file", hint="choose another id or name"
+        )
     temp = _temp_beside(path, data)
     try:
         os.link(temp, path)
     except FileExistsError:
-        raise RefusedToOverwrite(f"{path} already exists; jw never overwrites a file",
-                                 hint="choose another id or name") from None
+        raise RefusedToOverwrite(
+            f"{path} already exists; jw never overwrites a file", hint="choose another id or name"
+        ) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -11,33 +11,6 @@ from jwcli.errors import RefusedToOverwrite, UsageError
 from jwcli.write.files import create_new
 from jwcli.write.schemas import SCHEMA_FILES, editor_settings, render, schemas
 
-PARTIES_README = """\
-# {relationship}
-
-This repository is the shared record of our joint working relationship. Every partner can read
-it, propose changes in a pull request and sign them off. It is read by `jw`
-(https://pypi.org/project/jwcli/), which checks the files, scores the ten collaborative behaviours
-each quarter and renders the pack we read before each quarterly review.
-
-| file or folder | what it holds | who edits it |
-|---|---|---|
-| `charter.yaml` | the Relationship Charter: parties, services, objectives, KPIs, governance cadence, escalation ladder | agreed by all parties; every change raises `version` and is recorded by an `amendment` record |
-| `baselines.yaml` | what each service cost each party before sharing, market prices, savings targets, project budgets | agreed before any saving is claimed |
-| `records/` | one file per dated event: commitments and their updates, KPI measurements, costs, observations, ideas, lessons, meetings, claims, savings, escalations, amendments | anyone, with `jw add` or an editor; files are never edited after they are committed: a correction is a new record with `supersedes:` |
-| `assessments/<quarter>/<party>.yaml` | each party's ratings of the ten behaviours for a quarter | the assessing party, with `jw assess` |
-| `reviews/<quarter>/` | the quarterly review packs | written by `jw review` |
-| `schemas/` | JSON Schemas so editors complete and check the files as you type | written by `jw schema` |
-
-Everyday commands:
-
-    jw validate                 # check everything; every problem with its file, line and column
-    jw add update --commitment ID --status delivered
-    jw score                    # this quarter's scorecard
-    jw review                   # the pack for the last completed quarter
-
-Git is the audit trail: who recorded what and when. Commit records as you add them.
-"""
-
 GITIGNORE = "# jw's cache, rebuilt on demand\n.jw/\n"
 GITATTRIBUTES = "*.yaml text eol=lf working-tree-encoding=UTF-8\n*.md text eol=lf\n"
 EDITORCONFIG = """\
@@ -93,6 +66,11 @@ def _relationship_name(charter_text: str) -> str:
     return "Our joint working relationship"
 
 
+def _parties_readme(relationship: str) -> str:
+    text = (Path(__file__).parent / "parties_readme.md").read_text(encoding="utf-8")
+    return text.replace("{relationship}", relationship)
+
+
 def planned_files(template: str) -> dict[str, bytes]:
     names = [name for name, _ in list_templates()]
     if template not in names:
@@ -107,7 +85,7 @@ def planned_files(template: str) -> dict[str, bytes]:
         ".gitignore": GITIGNORE.encode(),
         ".gitattributes": GITATTRIBUTES.encode(),
         ".editorconfig": EDITORCONFIG.encode(),
-        "README.md": PARTIES_README.format(relationship=_relationship_name(charter)).encode(),
+        "README.md": _parties_readme(_relationship_name(charter)).encode(),
         ".vscode/settings.json": (json.dumps(editor_settings(), indent=2) + "\n").encode(),
     }
     for name, schema in schemas().items():
@@ -137,7 +115,11 @@ def init_repository(directory: Path, template: str) -> InitResult:
         result.created.append(rel)
     if not in_git and git.available():
         git.init(root)
-        git.commit_paths(root, result.created, f"jw: initialise from charter template {template}",
-                         {"Jw-Kind": "init"})
+        git.commit_paths(
+            root,
+            result.created,
+            f"jw: initialise from charter template {template}",
+            {"Jw-Kind": "init"},
+        )
         result.committed = True
     return result

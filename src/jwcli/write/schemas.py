@@ -69,7 +69,9 @@ def write_schemas(out: Path) -> list[Path]:
 def editor_settings() -> dict[str, Any]:
     """VS Code settings mapping each schema onto its files (yaml-language-server)."""
     return {
-        "yaml.schemas": {f"./schemas/{SCHEMA_FILES[n]}": globs for n, globs in SCHEMA_GLOBS.items()},
+        "yaml.schemas": {
+            f"./schemas/{SCHEMA_FILES[n]}": globs for n, globs in SCHEMA_GLOBS.items()
+        },
         "files.encoding": "utf8",
         "files.eol": "\n",
     }
