@@ -19,6 +19,11 @@ def _github_prop(text: str) -> str:
     return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def one_line(text: str) -> str:
+    """Keep a finding on its own line: data must never forge another `path:line:col` line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
     errors = sum(1 for f in found if f.is_error)
     warnings = len(found) - errors
@@ -40,7 +45,7 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
                 f"title={_github_prop('jw ' + f.rule)}::{_github_escape(f.message)}"
             )
         else:
-            lines.append(f"{f.location()}: {f.severity}: {f.message}")
+            lines.append(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     summary = (
@@ -67,3 +72,407 @@ def initialised(result: Any) -> None:
 def written(paths: Iterable[Path]) -> None:
     for path in paths:
         print(f"wrote {path}")
+
+
+# -- jw score ---------------------------------------------------------------------------------
+
+_SHORT_BEHAVIOURS = {
+    "objectives-met": "Objectives met",
+    "cost-optimisation": "Cost optimisation",
+    "objectives-aligned": "Objectives aligned",
+    "commercial-trust": "Commercial trust",
+    "flexible-charter": "Flexible charter",
+    "critical-friend": "Critical friend",
+    "innovation": "Innovation",
+    "evidence-based": "Evidence-based",
+    "peer-reputation": "Peer reputation",
+    "internal-alignment": "Internal alignment",
+}
+_RAG_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
+_RAG_LETTER = {"green": "G", "amber": "A", "red": "R"}
+_ARROWS = {"up": "↑", "down": "↓", "level": "→"}
+_ASCII_ARROWS = {"up": "^", "down": "v", "level": "="}
+CSV_COLUMNS = (
+    "quarter",
+    "party",
+    "party_name",
+    "behaviour",
+    "title",
+    "score",
+    "rag",
+    "trend",
+    "indicator",
+    "observations",
+    "peer_rating",
+    "indicator_x",
+    "savings_progress",
+    "budget_adherence",
+    "confidence",
+    "overall",
+    "overall_rag",
+    "records",
+)
+
+
+def scorecard_json(card: Any) -> None:
+    """The scorecard as the JSON document of commands.md, on stdout, never coloured."""
+    sys.stdout.write(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
+
+
+def scorecard_csv(card: Any) -> None:
+    """One row per party and behaviour, in the stable columns of CSV_COLUMNS.
+
+    Figures are written as reported (scores to 2 decimals, rates to 4), empty where absent.
+    """
+    import csv
+
+    from jwcli.model.scores import rate4
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for party in card.parties:
+        for b in party.behaviours:
+            comps = [b.components.get(n) for n in ("indicator", "observations", "peer_rating")]
+            writer.writerow(
+                _csv_cell(v)
+                for v in (
+                    card.quarter,
+                    party.party,
+                    party.name,
+                    b.id,
+                    b.title,
+                    b.reported,
+                    b.rag,
+                    b.trend,
+                    *(c.reported if c is not None else None for c in comps),
+                    rate4(b.indicator_x),
+                    rate4(b.parts.get("savings_progress")),
+                    rate4(b.parts.get("budget_adherence")),
+                    b.confidence,
+                    party.reported,
+                    party.overall_rag,
+                    " ".join(b.records),
+                )
+            )
+
+
+def _csv_cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False)
+
+
+def _fancy(console: Any) -> bool:
+    return str(console.encoding).lower().replace("_", "-").startswith("utf")
+
+
+def _score_text(score: Any, rag: str | None, trend: str | None, fancy: bool) -> Any:
+    """A score cell: the figure, its RAG as a letter (colour is not the only signal), a trend."""
+    from rich.text import Text
+
+    if score is None:
+        return Text("–" if fancy else "-", style="dim")
+    arrows = _ARROWS if fancy else _ASCII_ARROWS
+    style = _RAG_STYLE.get(rag or "", "")
+    text = Text(f"{score:.2f} {_RAG_LETTER.get(rag or '', '?')}", style=style)
+    if trend is not None:
+        text.append(" " + arrows[trend])
+    return text
+
+
+def _indented(console: Any, text: Any, indent: int) -> None:
+    """Print a Text indented, wrapped lines included, within the console's width."""
+    from rich.padding import Padding
+
+    console.print(Padding(text, (0, 0, 0, indent), expand=False))
+
+
+# width of the behaviour column (its longest short name, padded and bordered), and the width a
+# score cell needs ("0.00 A ↑")
+_LABEL_WIDTH = 1 + 1 + max(len(v) for v in _SHORT_BEHAVIOURS.values()) + 1
+_CELL_WIDTH = len("0.00 A ↑")
+
+
+def _party_chunks(parties: list[Any], width: int) -> list[list[Any]]:
+    """Parties packed in order into tables that fit `width`; a long id folds in its header."""
+    room = max(width - _LABEL_WIDTH - 1, _CELL_WIDTH + 3)
+    chunks: list[list[Any]] = [[]]
+    used = 0
+    for party in parties:
+        need = min(max(_CELL_WIDTH, len(party.party)), room - 3) + 3
+        if chunks[-1] and used + need > room:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(party)
+        used += need
+    return chunks
+
+
+def _score_tables(console: Any, card: Any, fancy: bool) -> None:
+    """Behaviours down, parties across; as many tables as it takes to stay within the width."""
+    from rich.table import Table
+    from rich.text import Text
+
+    room = max(console.width - _LABEL_WIDTH - 1, _CELL_WIDTH + 3)
+    for chunk in _party_chunks(list(card.parties), console.width):
+        table = Table(header_style="bold")
+        table.add_column(Text("Behaviour"), no_wrap=True)
+        for party in chunk:
+            table.add_column(
+                Text(party.party),
+                overflow="fold",
+                min_width=_CELL_WIDTH,
+                max_width=max(_CELL_WIDTH, room - 3),
+            )
+        for behaviour_id, short in _SHORT_BEHAVIOURS.items():
+            cells = [
+                _score_text(b.reported, b.rag, b.trend, fancy)
+                for b in (party.behaviour(behaviour_id) for party in chunk)
+            ]
+            table.add_row(Text(short), *cells)
+        table.add_section()
+        table.add_row(
+            Text("Overall", style="bold"),
+            *(_score_text(p.reported, p.overall_rag, None, fancy) for p in chunk),
+        )
+        console.print(table)
+
+
+def scorecard_table(card: Any, *, explain: bool = False) -> None:
+    """The scorecard for a person: behaviours down, parties across, then alignment and triggers.
+
+    Every piece of data is a rich Text (never markup), so `[/bold]` in a name prints as written.
+    """
+    from rich.text import Text
+
+    console = _console()
+    fancy = _fancy(console)
+    dash = "–" if fancy else "-"
+    console.print(
+        Text.assemble(
+            (card.relationship, "bold"),
+            f" {card.quarter} ({card.start} to {card.end}), as of {card.as_of}",
+        )
+    )
+    if not card.scored:
+        console.print(
+            Text(f"{card.quarter} ends before the charter's effective date: it is not scored.")
+        )
+        return
+    health = Text("Health ", style="bold")
+    if card.health_rag:
+        health.append(f"{card.reported_health:.2f} {card.health_rag}", _RAG_STYLE[card.health_rag])
+    else:
+        health.append(f"{dash} no data")
+    console.print(health)
+
+    _score_tables(console, card, fancy)
+    legend = "G green, A amber, R red; "
+    legend += "↑ up, ↓ down, → level" if fancy else "^ up, v down, = level"
+    legend += f" against last quarter; {dash} no data"
+    _indented(console, Text(legend, style="dim"), 0)
+    for party in card.parties:
+        _indented(console, Text.assemble((party.party, "bold"), f" = {party.name}"), 0)
+
+    console.print(Text("\nAlignment", style="bold"))
+    if not card.alignment:
+        console.print(Text("  no flags: spreads under 2, self gaps under 1.5"))
+    for flag in card.alignment:
+        parts = []
+        if flag.misaligned:
+            ratings = ", ".join(str(r) for r in flag.peer_ratings)
+            parts.append(f"spread {flag.spread} (peer ratings {ratings}): misaligned")
+        if flag.gap_flagged:
+            gap = flag.to_json()["self_gap"]
+            view = "better" if gap > 0 else "worse"
+            parts.append(f"self gap {gap:+.2f}: sees itself {view} than its partners do")
+        line = Text(f"{flag.party} · {_SHORT_BEHAVIOURS[flag.behaviour]}: " + "; ".join(parts))
+        _indented(console, line, 2)
+
+    console.print(Text("\nTriggers", style="bold"))
+    if not card.triggers:
+        console.print(Text("  none fired"))
+    for t in card.triggers:
+        sign = "<" if t.comparison == "below" else ">"
+        run = f" for {t.for_quarters} quarters" if t.for_quarters > 1 else ""
+        line = Text()
+        if t.answered_by:
+            line.append("✓ " if fancy else "+ ", style="bold green")
+        else:
+            line.append("! ", style="bold red")
+        line.append(t.trigger, style="bold")
+        line.append(f" · {t.party}: {t.metric} {t.value} {sign} {t.threshold}{run}")
+        if t.behaviours:
+            line.append(" (" + ", ".join(_SHORT_BEHAVIOURS[b] for b in t.behaviours) + ")")
+        _indented(console, line, 2)
+        _indented(console, Text(f"level {t.level}, {t.name}: {t.action}"), 4)
+        answer = f"answered by {t.answered_by}" if t.answered_by else "not yet answered"
+        _indented(console, Text(f"respond by {t.respond_by}; {answer}"), 4)
+
+    if explain:
+        _explain(console, card, fancy)
+
+
+def _explain(console: Any, card: Any, fancy: bool) -> None:
+    """Every behaviour of every party: each component, its formula, inputs and records."""
+    from rich.text import Text
+
+    dash = "–" if fancy else "-"
+    names = {"indicator": "indicator", "observations": "observations", "peer_rating": "peer rating"}
+    for party in card.parties:
+        console.print(Text.assemble("\n", (f"{party.party} ({party.name})", "bold")))
+        for b in party.behaviours:
+            head = Text(f"{b.title}: ")
+            head.append_text(_score_text(b.reported, b.rag, b.trend, fancy))
+            if b.score is not None:
+                head.append(f", confidence {b.confidence}")
+            _indented(console, head, 2)
+            for key, label in names.items():
+                c = b.components.get(key)
+                if c is None:
+                    why = f" ({b.note})" if key == "indicator" and b.note else ""
+                    _indented(console, Text(f"{label} {dash}{why}", style="dim"), 4)
+                    continue
+                _indented(console, Text(f"{label} {c.reported}: {c.formula}"), 4)
+                for name, value in c.inputs:
+                    _indented(console, Text(f"{name}: {value}"), 6)
+                if c.records:
+                    _indented(console, Text("records: " + ", ".join(c.records)), 6)
+                if c.ratings and key != "peer_rating":
+                    given = ", ".join(f"{r.label} {r.rating}" for r in c.ratings)
+                    _indented(console, Text("ratings: " + given), 6)
+
+
+# --- jw review ---------------------------------------------------------------------------------
+
+
+def review_refused(invalid: Any) -> None:
+    """The findings that stop `jw review` (as `jw validate` prints them), then why it stopped."""
+    found = [f for f in invalid.findings if isinstance(f, Finding)]
+    if found:
+        sys.stdout.write("".join(f"{f.location()}: {f.severity}: {f.message}\n" for f in found))
+        sys.stdout.flush()
+    print(f"jw: error: {invalid.message}", file=sys.stderr)
+
+
+def review_written(result: Any) -> None:
+    """Where the pack went, and the commit and tag when the review was closed."""
+    for path in result.written:
+        print(f"wrote {path}")
+    source = result.source
+    if source is not None and source.dirty:
+        print(
+            "note: the working tree has uncommitted changes; the pack's cover says so",
+            file=sys.stderr,
+        )
+    if result.commit:
+        print(f"committed {result.commit[:12]} and tagged {result.tag}")
+
+
+# -- jw audit and jw status -------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Text from git or the data, safe to print: no control characters reach the terminal."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def audit_report(report: Any, fmt: str) -> None:
+    """Commits one line each (histories are long), then the flags as a table; JSON on request."""
+    if fmt == "json":
+        # no indent: a long history is megabytes, and indenting costs four times the encoding
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        return
+    lines = []
+    for c in report.commits:
+        parts = [f"+{len(c.added)}"] if c.added else []
+        parts += [f"~{len(c.modified)}"] if c.modified else []
+        parts += [f"-{len(c.deleted)}"] if c.deleted else []
+        parts += ["charter"] if c.charter else []
+        parts += ["baselines"] if c.baselines else []
+        signed = f" {c.signature}" if report.signatures_checked else ""
+        lines.append(
+            f"{c.commit[:10]} {c.date[:10]}{signed} {_plain(c.author)[:24]:<24} "
+            f"{' '.join(parts):<18} {_plain(c.subject)}"
+        )
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+    if report.flags:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title="Flags", title_justify="left", show_lines=False)
+        for column in ("rule", "commit", "file", "what"):
+            table.add_column(column, overflow="fold")
+        for f in report.flags:
+            table.add_row(
+                Text(f.rule), Text(f.commit[:10]), Text(_plain(f.path)), Text(_plain(f.message))
+            )
+        _console().print(table)
+    checked = ", signatures checked" if report.signatures_checked else ""
+    fsck = ", git fsck clean" if report.fsck == [] else ""
+    n, k = len(report.commits), len(report.flags)
+    print(
+        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: {k} flag{'s' * (k != 1)}",
+        file=sys.stderr,
+    )
+
+
+def audit_refused(message: str) -> None:
+    print(f"jw audit: {message}", file=sys.stderr)
+
+
+def _days(n: int) -> str:
+    if n == 0:
+        return "today"
+    unit = "day" if abs(n) == 1 else "days"
+    return f"in {n} {unit}" if n > 0 else f"{-n} {unit} ago"
+
+
+def status_report(st: Any, fmt: str) -> None:
+    """`jw status` as a short list a person reads in ten seconds, or JSON."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(st.to_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    out = [f"{_plain(st.relationship)}: status on {st.today}"]
+    r = st.review
+    if r is not None:
+        late = " (LATE)" if r.days_left < 0 else ""
+        out.append(
+            f"Next quarterly review: {r.quarter}, meet by {r.meet_by} ({_days(r.days_left)}){late}"
+        )
+        pack = "written" if r.pack_written else ("DUE" if r.pack_is_due else "not yet due")
+        out.append(
+            f"  review pack: due {r.pack_due} ({_days((r.pack_due - st.today).days)}), {pack}"
+        )
+    c = st.check_ins
+    last = f"last {c.last} ({_days(-c.days_since)})" if c.last else "none held yet"
+    out.append(
+        f"Check-ins every {c.every_days} days: {last}; missed {c.missed}; next due {c.next_due}"
+    )
+    for title, states in (
+        ("Commitments overdue", st.overdue),
+        ("Commitments due within 14 days", st.due_soon),
+    ):
+        out.append(f"{title}: {len(states) or 'none'}")
+        for s in states:
+            out.append(
+                f"  {s.id}  {s.party}  due {s.effective_due} "
+                f"({_days((s.effective_due - st.today).days)}), {s.status}: "
+                f"{_plain(s.summary)}"
+            )
+    unmeasured = ", ".join(st.unmeasured_kpis) or "none"
+    out.append(f"KPIs without a measurement for {st.kpi_quarter}: {unmeasured}")
+    out.append(
+        f"Triggers fired in {st.kpi_quarter} and not answered: "
+        f"{len(st.unanswered_triggers) or 'none'}"
+    )
+    for t in st.unanswered_triggers:
+        out.append(
+            f"  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, respond by {t.respond_by}"
+        )
+    sys.stdout.write("\n".join(out) + "\n")

@@ -247,7 +247,7 @@ def attachment_problem(root: Path, text: str) -> str | None:
     if text.startswith(("/", "~")) or _DRIVE_RE.match(text):
         return "must be a path inside the repository, not an absolute or home path"
     if "\\" in text:
-        return "use `/` between folders, not `\\`"
+        return "uses `\\`: write `/` between folders"
     parts = text.split("/")
     if ".." in parts:
         return "must not leave the repository (`..`)"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,17 @@ _DECIMAL_RE = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
-_BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ufffe\uffff]")
+# U+0085, U+2028 and U+2029 are line breaks to libyaml (YAML 1.1) but not to editors or YAML 1.2:
+# one in a comment would turn the rest of its line into data, and shift every line number after.
+# A byte-order mark past the start is invisible, and libyaml refuses it where PyYAML keeps it.
+_BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_LINE_SEPARATORS = frozenset("\x85\u2028\u2029")
+# A double-quoted escape (`"\\e"`, `"\\0"`, `"\\ud800"`) can still put these in a value; they
+# would reach the terminal (or os.lstat) from jw's messages, so they are refused there too.
+_QUOTED_BAD_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_NUL_MESSAGE = (
+    "a NUL byte (the file may be UTF-16 or binary): remove it or save the file as UTF-8 text"
+)
 _TAB_INDENT_RE = re.compile(r"^[ ]*\t", re.MULTILINE)
 # A tab after `key:` is YAML 1.2 separation space; libyaml takes it, PyYAML's scanner does not.
 # Only for the pure-Python fallback, it becomes a space (same length, so columns do not move).
@@ -63,9 +74,13 @@ class YamlProblem(Exception):
 def read_text(path: Path) -> str:
     """Read a file as strict UTF-8 text, refusing it before parsing if it is not plain text."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
     except OSError as exc:
         raise YamlProblem(f"cannot read the file: {exc.strerror}", rule="io") from None
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO or device would block or never end; only plain files are read.
+        raise YamlProblem("not a regular file: replace it with a plain text file", rule="io")
+    size = info.st_size
     if size > MAX_BYTES:
         raise YamlProblem(
             f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; "
@@ -87,6 +102,10 @@ def decode(data: bytes) -> str:
         raise YamlProblem(
             "file is encoded as UTF-16 (or UTF-32); save it as UTF-8", rule="encoding"
         )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        # Checked before decoding: UTF-16 without a BOM would otherwise be named as Latin-1.
+        raise YamlProblem(_NUL_MESSAGE, *_byte_position(data, nul), rule="encoding")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -103,14 +122,32 @@ def decode(data: bytes) -> str:
 
 def check_characters(text: str) -> None:
     """Refuse what libyaml and PyYAML would report by offset or not at all, at line and column."""
-    bad = _BAD_CHAR_RE.search(text)
+    bad = _BAD_CHAR_RE.search(text, 1 if text.startswith("\ufeff") else 0)
     if bad:
         line, col = _text_position(text, bad.start())
         char = bad.group()
-        what = "a NUL byte" if char == "\x00" else f"control character U+{ord(char):04X}"
-        hint = " (the file may be UTF-16 or binary)" if char == "\x00" else ""
+        if char == "\x00":
+            raise YamlProblem(_NUL_MESSAGE, line, col, rule="encoding")
+        if char == "\ufeff":
+            raise YamlProblem(
+                "a byte-order mark (U+FEFF, invisible) inside the file: remove it",
+                line,
+                col,
+                rule="encoding",
+            )
+        if char in _LINE_SEPARATORS:
+            raise YamlProblem(
+                f"line separator U+{ord(char):04X}, which YAML readers disagree about: replace it "
+                "with a normal line break or a space",
+                line,
+                col,
+                rule="encoding",
+            )
         raise YamlProblem(
-            f"{what}{hint}: remove it or save the file as UTF-8 text", line, col, rule="encoding"
+            f"control character U+{ord(char):04X}: remove it or save the file as UTF-8 text",
+            line,
+            col,
+            rule="encoding",
         )
     tab = _TAB_INDENT_RE.search(text)
     if tab:
@@ -144,7 +181,10 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT_RE.match(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # over Python's 4300-digit limit: no count or amount is that long
+                return text
         if _DECIMAL_RE.match(text):
             return Decimal(text)
     return text
@@ -168,7 +208,7 @@ def parse(text: str, *, marks: bool = False, pure_python: bool = False) -> tuple
         message = "YAML syntax: " + "; ".join(
             part for part in ((exc.context or "").strip(), problem) if part
         )
-        if "quoted scalar" in message:
+        if "quoted scalar" in message and "end of stream" in problem:
             message += " (a quote is not closed)"
         line = mark.line + 1 if mark is not None else 1
         col = mark.column + 1 if mark is not None else 1
@@ -202,6 +242,17 @@ def _refuse_decorations(event: Any) -> None:
         )
 
 
+def _refuse_escaped_controls(event: Any) -> None:
+    bad = _QUOTED_BAD_RE.search(event.value)
+    if bad:
+        raise YamlProblem(
+            f"an escape in quotes writes U+{ord(bad.group()):04X}, a control or invalid "
+            "character: remove it",
+            *_mark(event),
+            rule="encoding",
+        )
+
+
 def _build(events: Any, marks: Marks | None) -> Any:
     """Build values from parser events with an explicit stack (no recursion limit to hit)."""
     # A frame: [container, loc, pending key or None, key line, key col, key lines]
@@ -212,6 +263,8 @@ def _build(events: Any, marks: Marks | None) -> Any:
         cls = event.__class__.__name__
         if cls == "ScalarEvent":
             _refuse_decorations(event)
+            if event.style == '"':
+                _refuse_escaped_controls(event)
             value: Any = resolve_plain(event.value) if event.style in (None, "") else event.value
             if not stack:
                 root = value
