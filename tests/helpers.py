@@ -144,3 +144,70 @@ def git_env(home: Path) -> dict[str, str]:
         "GIT_COMMITTER_EMAIL": "author@example.org",
         "HOME": str(home),
     }
+
+
+def rec(kind: str, date: str, **fields: object) -> str:
+    """One record as YAML text (JSON flow style, which YAML 1.2 reads as is).
+
+    Numbers must be int or float literals in the test (they are written as digits and read back
+    exactly as decimals); `summary` defaults to a placeholder.
+    """
+    import json
+
+    fields.setdefault("summary", f"{kind} on {date}")
+    return json.dumps({"kind": kind, "date": date, **fields})
+
+
+def load_checked(root: Path, today: str):  # type: ignore[no-untyped-def]
+    """Load a repository and assert it validates without errors; returns the Relationship."""
+    import datetime as dt
+
+    from jwcli.checks.validate import validate
+    from jwcli.load.repo import load_repo
+
+    rel = load_repo(root)
+    errors = [f for f in validate(rel, dt.date.fromisoformat(today)) if f.is_error]
+    assert errors == [], [f"{f.location()}: {f.message}" for f in errors]
+    return rel
+
+
+def git(root: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
+    """Run git in `root` for a test's own set-up (jw's code runs git only in history/git.py)."""
+    import subprocess
+
+    merged = {**os.environ, **(env or {})}
+    proc = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, env=merged, check=False
+    )
+    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
+    return proc.stdout.strip()
+
+
+def commit_files(
+    root: Path,
+    files: Mapping[str, str | None],
+    message: str,
+    *,
+    author: tuple[str, str] = ("Ann Lee", "ann@north.example"),
+    date: str = "2025-06-01T12:00:00+00:00",
+) -> str:
+    """Write (text, dedented) or delete (None) files and commit all as `author`; the commit id."""
+    for rel, content in files.items():
+        path = root / rel
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content), encoding="utf-8")
+    name, email = author
+    env = {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
+    git(root, "add", "-A", env=env)
+    git(root, "commit", "-q", "--allow-empty", "-m", message, env=env)
+    return git(root, "rev-parse", "HEAD")

@@ -185,10 +185,12 @@ def _score_text(score: Any, rag: str | None, trend: str | None, fancy: bool) -> 
 
 
 def _indented(console: Any, text: Any, indent: int) -> None:
-    """Print a Text indented, wrapped lines included, within the console's width."""
-    from rich.padding import Padding
+    """Print a Text wrapped to the console's width, every line indented, no trailing spaces."""
+    from rich.text import Text
 
-    console.print(Padding(text, (0, 0, 0, indent), expand=False))
+    for line in text.wrap(console, max(console.width - indent, 20)):
+        line.rstrip()
+        console.print(Text.assemble(" " * indent, line), soft_wrap=True)
 
 
 # width of the behaviour column (its longest short name, padded and bordered), and the width a
@@ -342,9 +344,6 @@ def _explain(console: Any, card: Any, fancy: bool) -> None:
                     _indented(console, Text(f"{name}: {value}"), 6)
                 if c.records:
                     _indented(console, Text("records: " + ", ".join(c.records)), 6)
-                if c.ratings and key != "peer_rating":
-                    given = ", ".join(f"{r.label} {r.rating}" for r in c.ratings)
-                    _indented(console, Text("ratings: " + given), 6)
 
 
 # --- jw review ---------------------------------------------------------------------------------
@@ -402,17 +401,13 @@ def audit_report(report: Any, fmt: str) -> None:
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     if report.flags:
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title="Flags", title_justify="left", show_lines=False)
-        for column in ("rule", "commit", "file", "what"):
-            table.add_column(column, overflow="fold")
-        for f in report.flags:
-            table.add_row(
-                Text(f.rule), Text(f.commit[:10]), Text(_plain(f.path)), Text(_plain(f.message))
-            )
-        _console().print(table)
+        # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
+        # not pay for a table layout
+        flagged = [
+            f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
+            for f in report.flags
+        ]
+        sys.stdout.write("\nFlags:\n" + "\n".join(flagged) + "\n")
     checked = ", signatures checked" if report.signatures_checked else ""
     fsck = ", git fsck clean" if report.fsck == [] else ""
     n, k = len(report.commits), len(report.flags)
@@ -476,3 +471,75 @@ def status_report(st: Any, fmt: str) -> None:
             f"  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, respond by {t.respond_by}"
         )
     sys.stdout.write("\n".join(out) + "\n")
+
+
+# -- jw add, jw assess --------------------------------------------------------------------------
+# The conversation (questions, choices, problems) goes to stderr with the prompts; stdout gets
+# only the path of the file written, for scripts.
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def add_intro(kind: str, meaning: str) -> None:
+    _say(f"New {kind}: {meaning}")
+
+
+def add_question(name: str, help_text: str, choices: Sequence[Any]) -> None:
+    _say(f"\n{name}: {help_text}")
+    for number, choice in enumerate(choices, 1):
+        label = f"  {choice.label}" if choice.label else ""
+        _say(f"  [{number}] {choice.value}{label}")
+    if choices:
+        _say("  (answer a number or an id)")
+
+
+def add_problem(message: str) -> None:
+    _say(f"  not accepted: {message}")
+
+
+def add_findings(addition: Any, path: str) -> None:
+    """What a new file would change: errors already there (not blocking) and what it adds."""
+    if addition.existing_errors:
+        _say(f"Already in the repository, not blocking {path}:")
+        for f in addition.existing_errors:
+            _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
+    if addition.existing_warnings:
+        n = addition.existing_warnings
+        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
+    for f in addition.new:
+        _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
+    if addition.blocked:
+        n = len(addition.new_errors)
+        _say(f"{path} would add {n} error{'s' * (n != 1)}: nothing written")
+
+
+def add_done(what: str, path: str, commit: str | None) -> None:
+    print(path)
+    state = f"committed as {commit[:12]}" if commit else "not committed (--no-commit)"
+    _say(f"jw: added {what} in {path}, {state}")
+
+
+def assess_nothing() -> None:
+    _say("No ratings given: nothing written.")
+
+
+def assess_party(party: str, name: str, itself: bool, quarter: str) -> None:
+    who = f"{party} ({name})" + (", yourself: a self-rating" if itself else "")
+    _say(f"\n=== {quarter}: rating {who} ===")
+
+
+def assess_behaviour(
+    number: int, behaviour: str, title: str, good: str, evidence: Sequence[Any], shown: int = 8
+) -> None:
+    _say(f"\n[{number}/10] {behaviour}: {title}")
+    _say(f"  Good looks like: {good}")
+    if not evidence:
+        _say("  No records about it this quarter.")
+        return
+    _say("  This quarter's records:")
+    for i, item in enumerate(evidence[:shown], 1):
+        _say(f"    [{i}] {item.id}: {item.line}")
+    if len(evidence) > shown:
+        _say(f"    ... and {len(evidence) - shown} more")

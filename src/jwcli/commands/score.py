@@ -1,1 +1,61 @@
-"""`jw score`: placeholder until the command lands."""
+"""`jw score`: the scorecard of one quarter, as a table, JSON or CSV (commands.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from jwcli.cli import app, load_valid, options, today_of
+from jwcli.errors import UsageError
+
+_FORMATS = ("table", "json", "csv")
+_QUARTER_HELP = "YYYY-Qn, YYYYQn, YYYY Qn, Qn-YYYY, Qn YYYY, last or current"
+
+
+@app.command()
+def score(
+    ctx: typer.Context,
+    quarter: Annotated[
+        str,
+        typer.Option("--quarter", help=f"The quarter to score: {_QUARTER_HELP}."),
+    ] = "current",
+    party: Annotated[
+        str | None, typer.Option("--party", help="Show only this party (its id).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="List every component with its inputs and record ids."),
+    ] = False,
+) -> None:
+    """Score the ten behaviours per party for a quarter: RAG, trends, alignment and triggers."""
+    if fmt not in _FORMATS:
+        raise UsageError(f"--format must be table, json or csv, not `{fmt}`")
+    from jwcli.quarters import Quarter
+
+    if quarter.strip().lower() not in ("last", "current") and not Quarter.from_argument(quarter):
+        raise UsageError(f"`{quarter}` is not a quarter: write {_QUARTER_HELP} (e.g. 2026-Q2)")
+    opts = options(ctx)
+    today = today_of(opts)
+    rel = load_valid(opts)
+
+    from jwcli import output
+    from jwcli.analysis.quarters import parse_quarter_argument
+    from jwcli.analysis.scoring import score_quarter
+
+    charter = rel.charter
+    chosen = parse_quarter_argument(quarter, today, charter.fiscal_year_start)
+    assert chosen is not None  # the spelling was checked above
+    parties = charter.party_ids()
+    if party is not None and party not in parties:
+        raise UsageError(f"unknown party `{party}`; choose one of: {', '.join(parties)}")
+    card = score_quarter(rel, chosen, today)
+    if party is not None:
+        card = card.for_party(party)
+    if fmt == "json":
+        output.scorecard_json(card)
+    elif fmt == "csv":
+        output.scorecard_csv(card)
+    else:
+        output.scorecard_table(card, explain=explain)

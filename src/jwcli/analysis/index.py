@@ -1,0 +1,301 @@
+"""One pass over a loaded repository: the active records, indexed the ways analysis asks for them.
+
+A record superseded by another is ignored by every analysis (data-format.md). References between
+records (an update's `commitment`, an innovation's `innovation`, a saving's `saving`) are followed
+through corrections to the record that replaced their target, so correcting a commitment does not
+orphan its updates.
+
+Building the index is linear in the number of records; `index_of` keeps the last one built for a
+`Relationship` so that the scorecard and the review pack share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jwcli.model.assessments import Assessment
+from jwcli.model.baselines import Baselines
+from jwcli.model.charter import Charter
+from jwcli.model.records import (
+    Claim,
+    Commitment,
+    Cost,
+    Escalation,
+    Innovation,
+    Measurement,
+    Meeting,
+    Observation,
+    Saving,
+    Update,
+)
+from jwcli.model.relationship import RecordEntry, Relationship
+from jwcli.model.scores import RatingRef
+from jwcli.quarters import Quarter
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationStep:
+    """One step of the escalation ladder taken: the latest record of a `supersedes` chain.
+
+    `taken_on` is the date of the chain's first record: a later record that supersedes it to
+    give the `outcome` closes the step, it does not make the step late.
+    """
+
+    id: str
+    taken_on: dt.date
+    level: int
+    parties: tuple[str, ...]
+    trigger: str | None
+    outcome: str | None
+    chain: tuple[str, ...]  # every record id of the chain, oldest first
+
+
+class RelIndex:
+    """The active records of a relationship, indexed by kind, party and quarter."""
+
+    def __init__(self, rel: Relationship) -> None:
+        if rel.charter is None:
+            raise ValueError("analysis needs a loaded charter; validate the repository first")
+        self.rel = rel
+        self.charter: Charter = rel.charter
+        self.baselines: Baselines = rel.baselines or Baselines()
+        self.fsm = self.charter.fiscal_year_start
+        self.party_ids: list[str] = self.charter.party_ids()
+        # results derived from this index (e.g. the scoring engine per as-of date), reused
+        self.memo: dict[object, object] = {}
+
+        entries = rel.records
+        superseded_by: dict[str, list[str]] = defaultdict(list)
+        for entry in entries.values():
+            target = entry.record.supersedes
+            if target is not None and target in entries:
+                superseded_by[target].append(entry.id)
+        self.superseded_by: dict[str, str] = {
+            old: max(new, key=lambda i: (entries[i].record.date, i))
+            for old, new in superseded_by.items()
+        }
+        self.active: dict[str, RecordEntry] = {
+            rid: e for rid, e in entries.items() if rid not in superseded_by
+        }
+
+        self.commitments: dict[str, Commitment] = {}
+        self.updates_of: dict[str, list[tuple[dt.date, str, Update]]] = defaultdict(list)
+        self.measurements: dict[tuple[str, Quarter], list[tuple[dt.date, str, Measurement]]] = (
+            defaultdict(list)
+        )
+        self.run_costs: dict[tuple[str, str, Quarter], list[tuple[str, Cost]]] = defaultdict(list)
+        # per project, sorted by period: (period, id, cost), and the running total after each
+        self.project_costs: dict[str, list[tuple[Quarter, str, Cost]]] = defaultdict(list)
+        self.project_totals: dict[str, list[Decimal]] = {}
+        self.observations: dict[tuple[str, Quarter], list[tuple[str, Observation]]] = defaultdict(
+            list
+        )
+        self.claims: dict[tuple[str, Quarter], list[tuple[str, Claim]]] = defaultdict(list)
+        self.meetings: dict[Quarter, list[tuple[str, Meeting]]] = defaultdict(list)
+        self.innovations: dict[tuple[str, Quarter], list[tuple[str, Innovation]]] = defaultdict(
+            list
+        )
+        self.innovation_root: dict[str, str] = {}
+        self.savings: dict[str, Saving] = {}
+        self.saving_root: dict[str, str] = {}
+        self.escalations: list[EscalationStep] = []
+        self.escalation_dates: list[dt.date] = []  # taken_on of each step, for bisecting
+        # every (quarter, party) a commitment's effective due may fall in (due and each new_due)
+        self.commitments_by_quarter: dict[tuple[Quarter, str], set[str]] = defaultdict(set)
+        self._quarters: dict[dt.date, Quarter] = {}
+
+        of = self.quarter_of
+        updates: list[tuple[str, Update]] = []
+        for rid, entry in self.active.items():
+            r = entry.record
+            kind = r.kind
+            if kind == "commitment":
+                assert isinstance(r, Commitment)
+                self.commitments[rid] = r
+                self.commitments_by_quarter[(of(r.due), r.party)].add(rid)
+            elif kind == "update":
+                assert isinstance(r, Update)
+                updates.append((rid, r))
+            elif kind == "measurement":
+                assert isinstance(r, Measurement)
+                self.measurements[(r.kpi, r.period)].append((r.date, rid, r))
+            elif kind == "cost":
+                assert isinstance(r, Cost)
+                if r.project is None:
+                    self.run_costs[(r.party, r.service, r.period)].append((rid, r))
+                else:
+                    self.project_costs[r.project].append((r.period, rid, r))
+            elif kind == "observation":
+                assert isinstance(r, Observation)
+                self.observations[(r.party, of(r.date))].append((rid, r))
+            elif kind == "claim":
+                assert isinstance(r, Claim)
+                self.claims[(r.party, of(r.date))].append((rid, r))
+            elif kind == "meeting":
+                assert isinstance(r, Meeting)
+                self.meetings[of(r.date)].append((rid, r))
+            elif kind == "innovation":
+                assert isinstance(r, Innovation)
+                self.innovations[(r.party, of(r.date))].append((rid, r))
+            elif kind == "saving":
+                assert isinstance(r, Saving)
+                self.savings[rid] = r
+        for rid, update in updates:
+            target = self.resolve(update.commitment)
+            if target is not None and target in self.commitments:
+                self.updates_of[target].append((update.date, rid, update))
+                if update.new_due is not None:
+                    party = self.commitments[target].party
+                    self.commitments_by_quarter[(of(update.new_due), party)].add(target)
+        for found in self.updates_of.values():
+            found.sort(key=lambda t: (t[0], t[1]))
+        self.update_dates: dict[str, list[dt.date]] = {
+            cid: [t[0] for t in found] for cid, found in self.updates_of.items()
+        }
+        # commitment states depend on how many of its updates are known: computed once per count
+        self.commitment_cores: dict[tuple[str, int], object] = {}
+        for values in self.measurements.values():
+            values.sort(key=lambda t: (t[0], t[1]))
+        for project, costs in self.project_costs.items():
+            costs.sort(key=lambda t: (t[0], t[1]))
+            totals, running = [], Decimal(0)
+            for _, _, cost in costs:
+                running += cost.amount
+                totals.append(running)
+            self.project_totals[project] = totals
+        for rid in self.active:
+            record = self.active[rid].record
+            if isinstance(record, Innovation):
+                self.innovation_root[rid] = self._root(rid, "innovation")
+            elif isinstance(record, Saving):
+                self.saving_root[rid] = self._root(rid, "saving")
+        self._index_escalations()
+
+        self.ratings: dict[Quarter, list[RatingRef]] = defaultdict(list)
+        self.assessments: dict[tuple[Quarter, str], Assessment] = {}
+        for a_entry in rel.assessments:
+            a = a_entry.assessment
+            self.assessments[(a.quarter, a.assessor)] = a
+            for party, ratings in a.ratings.items():
+                for behaviour, rating in ratings.items():
+                    self.ratings[a.quarter].append(
+                        RatingRef(
+                            a.assessor,
+                            party,
+                            behaviour,
+                            rating.rating,
+                            tuple(rating.evidence),
+                            a_entry.path,
+                        )
+                    )
+
+    def quarter_of(self, day: dt.date) -> Quarter:
+        found = self._quarters.get(day)
+        if found is None:
+            found = self._quarters[day] = Quarter.of(day, self.fsm)
+        return found
+
+    def resolve(self, record_id: str) -> str | None:
+        """The active record that `record_id` is, or was corrected into; None when there is none."""
+        seen: set[str] = set()
+        current = record_id
+        while current in self.superseded_by:
+            if current in seen:
+                return None  # records superseding each other in a circle: none is active
+            seen.add(current)
+            current = self.superseded_by[current]
+        return current if current in self.active else None
+
+    def _root(self, record_id: str, link: str) -> str:
+        """The first record of the chain (`innovation:` or `saving:` links) `record_id` is in."""
+        seen = {record_id}
+        current = record_id
+        while True:
+            parent_ref = getattr(self.active[current].record, link, None)
+            parent = self.resolve(parent_ref) if isinstance(parent_ref, str) else None
+            if parent is None or parent in seen:
+                return current
+            seen.add(parent)
+            current = parent
+
+    def _index_escalations(self) -> None:
+        entries = self.rel.records
+        predecessors: dict[str, list[str]] = defaultdict(list)
+        for old, new in self.superseded_by.items():
+            predecessors[new].append(old)
+        for rid, entry in self.active.items():
+            record = entry.record
+            if not isinstance(record, Escalation):
+                continue
+            chain = [rid]
+            todo = list(predecessors.get(rid, ()))
+            while todo:
+                old = todo.pop()
+                if old in chain:
+                    continue
+                chain.append(old)
+                todo.extend(predecessors.get(old, ()))
+            chain.sort(key=lambda i: (entries[i].record.date, i))
+            self.escalations.append(
+                EscalationStep(
+                    id=rid,
+                    taken_on=entries[chain[0]].record.date,
+                    level=record.level,
+                    parties=tuple(record.parties),
+                    trigger=record.trigger,
+                    outcome=record.outcome,
+                    chain=tuple(chain),
+                )
+            )
+        self.escalations.sort(key=lambda s: (s.taken_on, s.id))
+        self.escalation_dates = [s.taken_on for s in self.escalations]
+
+    def peer_ratings(self, quarter: Quarter, party: str) -> list[RatingRef]:
+        """Ratings of `party` for `quarter` by assessors other than the party itself."""
+        return [
+            r for r in self.ratings.get(quarter, ()) if r.party == party and r.assessor != party
+        ]
+
+    def ratings_given(self, quarter: Quarter, assessor: str) -> list[RatingRef]:
+        return [r for r in self.ratings.get(quarter, ()) if r.assessor == assessor]
+
+
+_ATTRIBUTE = "_jw_analysis_index"
+
+
+def index_of(rel: Relationship) -> RelIndex:
+    """The index of `rel`, built once and kept on `rel` while its contents keep their size.
+
+    Kept on the object itself so that it lives and dies with it; a repository changed in place
+    (records or assessments added or removed, charter or baselines replaced) is indexed again.
+    """
+    stamp = (len(rel.records), len(rel.assessments), id(rel.charter), id(rel.baselines))
+    hit = rel.__dict__.get(_ATTRIBUTE)
+    if isinstance(hit, tuple) and hit[0] == stamp and isinstance(hit[1], RelIndex):
+        return hit[1]
+    with gc_paused():
+        idx = RelIndex(rel)
+    rel.__dict__[_ATTRIBUTE] = (stamp, idx)
+    return idx
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around bulk work that makes many small objects.
+
+    Analysis makes no reference cycles worth collecting mid-way; on 100,000 records the
+    collector's passes over the loaded models cost more than the analysis itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,71 @@
+"""The fiscal calendar as scoring sees it: quarter bounds, the as-of date, the first scored quarter.
+
+`jwcli.quarters.Quarter` does the calendar arithmetic; this adds what depends on the charter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from jwcli.model.charter import Charter
+from jwcli.quarters import Quarter
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A quarter with its dates and the date it is judged as of."""
+
+    quarter: Quarter
+    start: dt.date
+    end: dt.date
+    as_of: dt.date  # the quarter's last day or today, whichever is earlier
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def period(quarter: Quarter, fiscal_year_start: int, today: dt.date) -> Period:
+    start, end = quarter.start(fiscal_year_start), quarter.end(fiscal_year_start)
+    return Period(quarter, start, end, min(end, today))
+
+
+def current_quarter(today: dt.date, fiscal_year_start: int = 1) -> Quarter:
+    """The quarter containing `today`."""
+    return Quarter.of(today, fiscal_year_start)
+
+
+def last_completed_quarter(today: dt.date, fiscal_year_start: int = 1) -> Quarter:
+    """The latest quarter whose last day is before `today`."""
+    return Quarter.of(today, fiscal_year_start).previous()
+
+
+def parse_quarter_argument(text: str, today: dt.date, fiscal_year_start: int = 1) -> Quarter | None:
+    """A quarter as typed on the command line (commands.md), or None when it is not one.
+
+    Accepts YYYY-Qn, YYYYQn, YYYY Qn, Qn-YYYY, Qn YYYY, `last` and `current`, any case.
+    """
+    word = text.strip().lower()
+    if word == "current":
+        return current_quarter(today, fiscal_year_start)
+    if word == "last":
+        return last_completed_quarter(today, fiscal_year_start)
+    return Quarter.from_argument(text)
+
+
+def first_scored_quarter(charter: Charter) -> Quarter:
+    """The quarter containing the charter's `effective` date: no earlier quarter is scored."""
+    return Quarter.of(charter.effective, charter.fiscal_year_start)
+
+
+def is_scored(quarter: Quarter, charter: Charter) -> bool:
+    """False for a quarter that ends before the charter's `effective` date (scoring.md)."""
+    return quarter.end(charter.fiscal_year_start) >= charter.effective
+
+
+def last_quarters(quarter: Quarter, count: int) -> list[Quarter]:
+    """`count` quarters ending with `quarter`, oldest first."""
+    found = [quarter]
+    for _ in range(count - 1):
+        found.append(found[-1].previous())
+    return found[::-1]

@@ -1,0 +1,717 @@
+"""The ten behaviours scored per party per quarter (shared/spec/scoring.md), and the scorecard.
+
+Each behaviour has up to three components on the 1-5 scale, each present only when it has data:
+the indicator `1 + 4x` from a rate x computed from records, observations `3 + 2(p - n)/(p + n)`,
+and the mean peer rating. The score is their weighted mean (charter `scoring.weights`).
+
+Quarters depend on the one before: the trend compares with the previous score, the
+flexible-charter indicator looks at the triggers fired in the previous quarter, and a trigger
+with `for_quarters: n` looks back n quarters. So a quarter is scored after every quarter since
+the charter's `effective` date; the engine keeps each result, so that costs one pass per quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import cast
+
+from jwcli.analysis import triggers as trig
+from jwcli.analysis.alignment import alignment as alignment_entries
+from jwcli.analysis.commitments import due_between, on_time_rate, tally
+from jwcli.analysis.costs import (
+    ProjectSpend,
+    RunCost,
+    budget_adherence,
+    budget_overrun,
+    project_spend,
+    raw_savings_rate,
+    run_costs,
+    savings_progress,
+)
+from jwcli.analysis.index import RelIndex, gc_paused, index_of
+from jwcli.analysis.kpis import ATTAINMENT, KpiStatus, kpi_attainment, kpi_statuses
+from jwcli.analysis.quarters import (
+    Period,
+    current_quarter,
+    first_scored_quarter,
+    is_scored,
+    last_completed_quarter,
+    last_quarters,
+    period,
+)
+from jwcli.model.common import BEHAVIOURS
+from jwcli.model.records import Observation
+from jwcli.model.relationship import Relationship
+from jwcli.model.scores import (
+    AlignmentFlag,
+    BehaviourScore,
+    Component,
+    FiredTrigger,
+    PartyScore,
+    Rag,
+    RatingRef,
+    Scorecard,
+    Trend,
+    rate4,
+    score2,
+)
+from jwcli.quarters import Quarter
+
+__all__ = [
+    "INNOVATION_WEIGHTS",
+    "current_quarter",
+    "last_completed_quarter",
+    "rag_of",
+    "score_history",
+    "score_quarter",
+    "scores_by_party",
+    "trend_of",
+]
+
+INNOVATION_WEIGHTS: dict[str, Fraction] = {
+    "proposed": Fraction(1, 4),
+    "trialled": Fraction(1, 2),
+    "adopted": Fraction(1),
+    "abandoned": Fraction(1, 2),  # abandoned with lessons: failing fast is learning, not blame
+}
+_SCORED_MEETINGS = ("check-in", "quarterly-review")
+_TREND_STEP = Decimal("0.25")
+
+
+def rag_of(reported: Decimal | None, green_at: Decimal, amber_at: Decimal) -> Rag | None:
+    """RAG of a reported (2-decimal) score."""
+    if reported is None:
+        return None
+    if reported >= green_at:
+        return "green"
+    return "amber" if reported >= amber_at else "red"
+
+
+def trend_of(now: Decimal | None, before: Decimal | None) -> Trend | None:
+    """Up at +0.25 or more, down at -0.25 or less, else level; None when either is absent."""
+    if now is None or before is None:
+        return None
+    change = now - before
+    if change >= _TREND_STEP:
+        return "up"
+    if change <= -_TREND_STEP:
+        return "down"
+    return "level"
+
+
+def _mean(values: Sequence[Fraction]) -> Fraction | None:
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def _r4(x: Fraction | None) -> str:
+    return "–" if x is None else str(rate4(x))
+
+
+def _s2(x: Fraction | None) -> str:
+    return "–" if x is None else str(score2(x))
+
+
+@dataclass
+class _Indicator:
+    """An indicator rate x and what it was computed from."""
+
+    x: Fraction | None
+    records: list[str] = field(default_factory=list)
+    ratings: list[RatingRef] = field(default_factory=list)
+    inputs: list[tuple[str, str]] = field(default_factory=list)
+    formula: str = ""
+    parts: dict[str, Fraction | None] = field(default_factory=dict)
+    note: str = ""
+    by_default: bool = False  # innovation's x = 0 for a quarter without innovation records
+
+
+@dataclass
+class _PartyFacts:
+    """What one party's behaviours were computed from, kept for the trigger metrics."""
+
+    on_time: Fraction | None = None
+    kpis: list[KpiStatus] = field(default_factory=list)
+    run: list[RunCost] = field(default_factory=list)
+    projects: list[ProjectSpend] = field(default_factory=list)
+    unevidenced: int = 0
+
+
+@dataclass
+class _Eval:
+    period: Period
+    parties: dict[str, PartyScore]
+    health: Fraction | None
+    alignment: list[AlignmentFlag]
+    metrics: dict[str, trig.MetricValues]
+    fired: list[FiredTrigger]
+
+
+class _Engine:
+    """Scores quarters in order for one repository and one `today`, keeping every result."""
+
+    def __init__(self, idx: RelIndex, today: dt.date) -> None:
+        self.idx = idx
+        self.today = today
+        self.charter = idx.charter
+        self.evals: dict[Quarter, _Eval] = {}
+        s = self.charter.scoring
+        self.weights = {
+            "indicator": Fraction(s.weights.indicator),
+            "observations": Fraction(s.weights.observations),
+            "peer_rating": Fraction(s.weights.peer_rating),
+        }
+
+    # -- quarters -------------------------------------------------------------------------
+
+    def evaluate(self, quarter: Quarter) -> _Eval | None:
+        """The scored quarter (None when it ends before the charter's `effective` date)."""
+        if not is_scored(quarter, self.charter):
+            return None
+        if quarter not in self.evals:
+            current = first_scored_quarter(self.charter)
+            with gc_paused():
+                while current <= quarter:
+                    if current not in self.evals:
+                        self.evals[current] = self._evaluate(current)
+                    current = current.next()
+        return self.evals[quarter]
+
+    def scorecard(self, quarter: Quarter) -> Scorecard:
+        p = period(quarter, self.idx.fsm, self.today)
+        ev = self.evaluate(quarter)
+        if ev is None:
+            parties = tuple(self._unscored(pid) for pid in self.idx.party_ids)
+            return Scorecard(
+                self.charter.relationship,
+                str(quarter),
+                p.start,
+                p.end,
+                p.as_of,
+                False,
+                None,
+                None,
+                parties,
+                (),
+                (),
+            )
+        s = self.charter.scoring
+        return Scorecard(
+            relationship=self.charter.relationship,
+            quarter=str(quarter),
+            start=p.start,
+            end=p.end,
+            as_of=p.as_of,
+            scored=True,
+            health=ev.health,
+            health_rag=rag_of(score2(ev.health), s.green_at, s.amber_at),
+            parties=tuple(ev.parties[pid] for pid in self.idx.party_ids),
+            alignment=tuple(ev.alignment),
+            triggers=tuple(ev.fired),
+        )
+
+    def _unscored(self, party_id: str) -> PartyScore:
+        name = next(p.name for p in self.charter.parties if p.id == party_id)
+        behaviours = tuple(
+            BehaviourScore(
+                b,
+                title,
+                None,
+                None,
+                None,
+                dict.fromkeys(("indicator", "observations", "peer_rating")),
+                None,
+                (),
+                (),
+                0,
+                note="before the charter's effective date",
+            )
+            for b, title in BEHAVIOURS.items()
+        )
+        return PartyScore(party_id, name, None, None, behaviours)
+
+    def _evaluate(self, quarter: Quarter) -> _Eval:
+        p = period(quarter, self.idx.fsm, self.today)
+        previous = self.evals.get(quarter.previous())
+        s = self.charter.scoring
+        parties: dict[str, PartyScore] = {}
+        facts: dict[str, _PartyFacts] = {}
+        for party in self.charter.parties:
+            fact = _PartyFacts()
+            behaviours = self._behaviours(party.id, p, previous, fact)
+            present = [b.score for b in behaviours if b.score is not None]
+            overall = _mean(present)
+            parties[party.id] = PartyScore(
+                party.id,
+                party.name,
+                overall,
+                rag_of(score2(overall), s.green_at, s.amber_at),
+                tuple(behaviours),
+            )
+            facts[party.id] = fact
+        overalls = [ps.overall for ps in parties.values() if ps.overall is not None]
+        entries = alignment_entries(self.idx.rel, quarter)
+        metrics = {
+            pid: self._metrics(parties[pid], facts[pid], [a for a in entries if a.party == pid])
+            for pid in self.idx.party_ids
+        }
+        ev = _Eval(p, parties, _mean(overalls), [a for a in entries if a.flagged], metrics, [])
+        self.evals[quarter] = ev  # the trigger history below reads this quarter's metrics
+        ev.fired = self._fire(quarter, p)
+        return ev
+
+    # -- one party ------------------------------------------------------------------------
+
+    def _behaviours(
+        self, party: str, p: Period, previous: _Eval | None, fact: _PartyFacts
+    ) -> list[BehaviourScore]:
+        q = p.quarter
+        indicators: dict[str, _Indicator | None] = {
+            "objectives-met": self._objectives_met(party, p, fact),
+            "cost-optimisation": self._cost_optimisation(party, q, fact),
+            "objectives-aligned": self._objectives_aligned(party, q, fact),
+            "commercial-trust": self._commercial_trust(party, p),
+            "flexible-charter": self._flexible_charter(party, p, previous),
+            "critical-friend": None,
+            "innovation": self._innovation(party, q),
+            "evidence-based": self._evidence_based(party, q, fact),
+            "peer-reputation": None,
+            "internal-alignment": self._internal_alignment(party, q),
+        }
+        peers = self.idx.peer_ratings(q, party)
+        observations = self.idx.observations.get((party, q), [])
+        components: dict[str, dict[str, Component | None]] = {}
+        for b in BEHAVIOURS:
+            components[b] = {
+                "indicator": self._indicator_component(indicators[b]),
+                "observations": self._observation_component(b, observations),
+                "peer_rating": self._peer_component(b, peers),
+            }
+        # A party the quarter holds nothing about shows "no data" everywhere: its silence is not
+        # evidence of a lack of ideas (the innovation default of x = 0 needs some other data).
+        innovation = indicators["innovation"]
+        if innovation is not None and innovation.by_default:
+            others = any(
+                c is not None
+                for b, comps in components.items()
+                for name, c in comps.items()
+                if not (b == "innovation" and name == "indicator")
+            )
+            if not others:
+                components["innovation"]["indicator"] = None
+                indicators["innovation"] = _Indicator(None, note="no data about the party")
+        result = []
+        for b, title in BEHAVIOURS.items():
+            before = None
+            if previous is not None:
+                before = previous.parties[party].behaviour(b).score
+            result.append(self._behaviour(b, title, components[b], indicators[b], before))
+        return result
+
+    def _behaviour(
+        self,
+        behaviour: str,
+        title: str,
+        components: dict[str, Component | None],
+        indicator: _Indicator | None,
+        before: Fraction | None,
+    ) -> BehaviourScore:
+        s = self.charter.scoring
+        weighted = [(self.weights[n], c) for n, c in components.items() if c is not None]
+        total = sum((w for w, _ in weighted), Fraction(0))
+        score = sum((w * c.value for w, c in weighted), Fraction(0)) / total if total else None
+        records: set[str] = set()
+        ratings: set[RatingRef] = set()
+        if score is not None:
+            for w, c in weighted:
+                if w:
+                    records.update(c.records)
+                    ratings.update(c.ratings)
+        reported = score2(score)
+        return BehaviourScore(
+            id=behaviour,
+            title=title,
+            score=score,
+            rag=rag_of(reported, s.green_at, s.amber_at),
+            trend=trend_of(reported, score2(before)),
+            components=components,
+            indicator_x=indicator.x if indicator is not None else None,
+            records=tuple(sorted(records)),
+            ratings=tuple(sorted(ratings, key=lambda r: (r.assessor, r.party, r.behaviour))),
+            confidence=len(records) + len(ratings),
+            parts=dict(indicator.parts) if indicator is not None else {},
+            previous=before,
+            note=indicator.note if indicator is not None else "",
+        )
+
+    # -- components -----------------------------------------------------------------------
+
+    @staticmethod
+    def _indicator_component(ind: _Indicator | None) -> Component | None:
+        if ind is None or ind.x is None:
+            return None
+        value = 1 + 4 * ind.x
+        return Component(
+            "indicator",
+            value,
+            tuple(ind.records),
+            tuple(ind.ratings),
+            (*ind.inputs, ("x", _r4(ind.x))),
+            f"{ind.formula}; 1 + 4x = {_s2(value)}" if ind.formula else f"1 + 4x = {_s2(value)}",
+        )
+
+    @staticmethod
+    def _observation_component(
+        behaviour: str, observations: list[tuple[str, Observation]]
+    ) -> Component | None:
+        positive: list[str] = []
+        negative: list[str] = []
+        for rid, obs in observations:
+            if behaviour in obs.behaviours:
+                if obs.effect == "positive":
+                    positive.append(rid)
+                elif obs.effect == "negative":
+                    negative.append(rid)
+        pos, neg = len(positive), len(negative)
+        if pos + neg == 0:
+            return None
+        value = 3 + Fraction(2 * (pos - neg), pos + neg)
+        return Component(
+            "observations",
+            value,
+            tuple(sorted(positive + negative)),
+            (),
+            (("positive", str(pos)), ("negative", str(neg))),
+            f"3 + 2 × ({pos} − {neg}) / ({pos} + {neg}) = {_s2(value)}",
+        )
+
+    @staticmethod
+    def _peer_component(behaviour: str, peers: list[RatingRef]) -> Component | None:
+        if behaviour == "peer-reputation":
+            used = peers  # all peer ratings of the party, every behaviour, pooled
+        else:
+            used = [r for r in peers if r.behaviour == behaviour]
+        if not used:
+            return None
+        value = Fraction(sum(r.rating for r in used), len(used))
+        shown = ", ".join(f"{r.assessor} {r.rating}" for r in used)
+        return Component(
+            "peer_rating",
+            value,
+            (),
+            tuple(used),
+            (("ratings", shown),),
+            f"mean of {len(used)} peer rating{'s' * (len(used) != 1)} = {_s2(value)}",
+        )
+
+    # -- indicators -----------------------------------------------------------------------
+
+    def _objectives_met(self, party: str, p: Period, fact: _PartyFacts) -> _Indicator:
+        states = due_between(self.idx, party, [p], p.as_of)
+        x = on_time_rate(states)
+        fact.on_time = x
+        on_time = sum(1 for s in states if s.on_time)
+        if x is None:
+            return _Indicator(None, note="no commitments due")
+        return _Indicator(
+            x,
+            [r for s in states for r in s.records],
+            [],
+            [
+                ("due", str(len(states))),
+                ("on time", str(on_time)),
+                *((s.id, s.status) for s in states),
+            ],
+            f"{on_time} of {len(states)} commitments due delivered on time",
+        )
+
+    def _commercial_trust(self, party: str, p: Period) -> _Indicator:
+        quarters = [q for q in last_quarters(p.quarter, 4) if is_scored(q, self.charter)]
+        periods = [period(q, self.idx.fsm, self.today) for q in quarters]
+        due, on_time, records = tally(self.idx, party, periods, p.as_of)
+        if due == 0:
+            return _Indicator(None, note="no commitments due in the last four quarters")
+        span = f"{quarters[0]}–{quarters[-1]}" if len(quarters) > 1 else str(quarters[0])
+        return _Indicator(
+            Fraction(on_time, due),
+            records,
+            [],
+            [("quarters", span), ("due", str(due)), ("on time", str(on_time))],
+            f"{on_time} of {due} due in {span} delivered on time",
+        )
+
+    def _cost_optimisation(self, party: str, q: Quarter, fact: _PartyFacts) -> _Indicator:
+        run = run_costs(self.idx.rel, q, party)
+        owned = project_spend(self.idx.rel, q, party)
+        fact.run, fact.projects = run, owned
+        progress = savings_progress(run)
+        adherence = budget_adherence(owned)
+        parts = {"savings_progress": progress, "budget_adherence": adherence}
+        present = [v for v in parts.values() if v is not None]
+        if not present:
+            return _Indicator(
+                None,
+                parts=parts,
+                note="no run costs against a baseline and target, no project spend",
+            )
+        records: list[str] = []
+        inputs: list[tuple[str, str]] = []
+        for c in run:
+            if c.progress is not None:
+                records.extend(c.records)
+                inputs.append(
+                    (
+                        f"saving {c.service}",
+                        f"baseline/4 {_money(c.baseline_quarter)}, actual {c.actual}, rate "
+                        f"{_r4(c.saving_rate)}, target {c.target_rate}, progress {_r4(c.progress)}",
+                    )
+                )
+        for pr in owned:
+            if pr.active and pr.has_spend:
+                records.extend(pr.records)
+                inputs.append(
+                    (
+                        f"project {pr.project}",
+                        f"spend to date {pr.spend}, limit {_money(pr.limit)} "
+                        f"({'within' if pr.within else 'over'})",
+                    )
+                )
+        inputs.append(("savings progress", _r4(progress)))
+        inputs.append(("budget adherence", _r4(adherence)))
+        return _Indicator(
+            _mean(present), records, [], inputs, "mean of the present parts", parts=parts
+        )
+
+    def _objectives_aligned(self, party: str, q: Quarter, fact: _PartyFacts) -> _Indicator:
+        statuses = kpi_statuses(self.idx.rel, q, owner=party)
+        fact.kpis = statuses
+        x = kpi_attainment(statuses)
+        if x is None:
+            return _Indicator(None, note="owns no KPIs")
+        inputs = [
+            (s.kpi.id, f"{s.value} → {s.rag} ({ATTAINMENT[s.rag]})" if s.rag else "unmeasured (0)")
+            for s in statuses
+        ]
+        return _Indicator(
+            x,
+            [s.measurement for s in statuses if s.measurement],
+            [],
+            inputs,
+            f"KPI attainment over {len(statuses)} KPI{'s' * (len(statuses) != 1)}",
+        )
+
+    def _flexible_charter(self, party: str, p: Period, previous: _Eval | None) -> _Indicator:
+        if previous is None:
+            return _Indicator(None, note="no previous quarter scored")
+        prev = previous.period
+        counted = answered = 0
+        records: list[str] = []
+        inputs: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for fired in previous.fired:
+            if fired.party != party or fired.trigger in seen:
+                continue
+            seen.add(fired.trigger)
+            trigger = next(t for t in self.charter.escalation.triggers if t.id == fired.trigger)
+            window_end = fired.respond_by
+            step = trig.answering_step(
+                self.idx.escalations,
+                party,
+                trigger,
+                prev.start,
+                min(window_end, p.as_of),
+                self.idx.escalation_dates,
+            )
+            if step is not None:
+                counted += 1
+                answered += 1
+                records.append(step.id)
+                inputs.append((fired.trigger, f"answered by {step.id} on {step.taken_on}"))
+            elif window_end < p.as_of:
+                counted += 1
+                inputs.append((fired.trigger, f"not answered by {window_end}"))
+            else:
+                inputs.append((fired.trigger, f"left out: window open until {window_end}"))
+        if counted == 0:
+            note = "no triggers fired last quarter" if not seen else "answer windows still open"
+            return _Indicator(None, inputs=inputs, note=note)
+        return _Indicator(
+            Fraction(answered, counted),
+            records,
+            [],
+            inputs,
+            f"{answered} of {counted} triggers fired in {prev.quarter} answered in time",
+        )
+
+    def _innovation(self, party: str, q: Quarter) -> _Indicator:
+        target = Fraction(self.charter.scoring.innovation_target_per_quarter)
+        if target == 0:
+            return _Indicator(None, note="switched off (innovation_target_per_quarter: 0)")
+        latest: dict[str, tuple[dt.date, str, str]] = {}
+        for rid, rec in self.idx.innovations.get((party, q), []):
+            root = self.idx.innovation_root[rid]
+            key = (rec.date, rid, rec.status)
+            if root not in latest or key > latest[root]:
+                latest[root] = key
+        total = sum((INNOVATION_WEIGHTS[status] for _, _, status in latest.values()), Fraction(0))
+        x = min(Fraction(1), total / target)
+        inputs = [(rid, status) for _, rid, status in sorted(latest.values())]
+        inputs += [
+            ("weights", _r4(total)),
+            ("target", str(self.charter.scoring.innovation_target_per_quarter)),
+        ]
+        return _Indicator(
+            x,
+            sorted(rid for rid, _ in self.idx.innovations.get((party, q), [])),
+            [],
+            inputs,
+            f"min(1, {_r4(total)} / {self.charter.scoring.innovation_target_per_quarter})",
+            by_default=not latest,
+        )
+
+    def _evidence_based(self, party: str, q: Quarter, fact: _PartyFacts) -> _Indicator:
+        claims = self.idx.claims.get((party, q), [])
+        given = self.idx.ratings_given(q, party)
+        total = len(claims) + len(given)
+        uncited = [rid for rid, c in claims if not (c.evidence or c.attachments)]
+        uncited += [r.label for r in given if not r.evidence]
+        cited = total - len(uncited)
+        fact.unevidenced = len(uncited)
+        if total == 0:
+            return _Indicator(None, note="no claims made nor ratings given")
+        inputs = [
+            ("claims", str(len(claims))),
+            ("ratings given", str(len(given))),
+            ("citing evidence", str(cited)),
+        ]
+        if uncited:
+            inputs.append(("citing none", ", ".join(uncited)))
+        return _Indicator(
+            Fraction(cited, total),
+            sorted(rid for rid, _ in claims),
+            list(given),
+            inputs,
+            f"{cited} of {total} claims and ratings cite evidence",
+        )
+
+    def _internal_alignment(self, party: str, q: Quarter) -> _Indicator:
+        invited: list[str] = []
+        attended = 0
+        for rid, meeting in self.idx.meetings.get(q, []):
+            if meeting.type not in _SCORED_MEETINGS:
+                continue
+            guests = meeting.invited if meeting.invited is not None else self.idx.party_ids
+            if party not in guests:
+                continue
+            invited.append(rid)
+            if meeting.attendees.get(party):
+                attended += 1
+        if not invited:
+            return _Indicator(None, note="no check-ins or quarterly reviews it was invited to")
+        return _Indicator(
+            Fraction(attended, len(invited)),
+            sorted(invited),
+            [],
+            [("invited", str(len(invited))), ("attended", str(attended))],
+            f"attended {attended} of {len(invited)} meetings",
+        )
+
+    # -- triggers -------------------------------------------------------------------------
+
+    def _metrics(
+        self, ps: PartyScore, fact: _PartyFacts, entries: list[AlignmentFlag]
+    ) -> trig.MetricValues:
+        spreads = [a.spread for a in entries if a.spread is not None]
+        return trig.MetricValues(
+            on_time_rate=rate4(fact.on_time),
+            behaviour_scores={
+                b.id: cast(Decimal, b.reported) for b in ps.behaviours if b.score is not None
+            },
+            overall_score=score2(ps.overall),
+            kpi_red_count=sum(1 for k in fact.kpis if k.red_or_unmeasured) if fact.kpis else None,
+            budget_overrun=rate4(budget_overrun(fact.projects)),
+            savings_rate=rate4(raw_savings_rate(fact.run)),
+            rating_spread=max(spreads) if spreads else None,
+            unevidenced_claims=fact.unevidenced,
+        )
+
+    def _fire(self, quarter: Quarter, p: Period) -> list[FiredTrigger]:
+        fired: list[FiredTrigger] = []
+        for trigger in self.charter.escalation.triggers:
+            quarters = last_quarters(quarter, trigger.for_quarters)
+            for pid in self.idx.party_ids:
+                history: list[trig.MetricValues | None] = []
+                for q in quarters:
+                    ev = self.evals.get(q)
+                    history.append(ev.metrics[pid] if ev is not None else None)
+                result = trig.fires(trigger, history)
+                if not result.holds or result.value is None:
+                    continue
+                comparison, limit = trig.threshold(trigger)
+                level = self.charter.level(trigger.level)
+                respond_by = trig.respond_by(self.charter, trigger, p.end)
+                step = trig.answering_step(
+                    self.idx.escalations,
+                    pid,
+                    trigger,
+                    p.start,
+                    min(respond_by, self.today),
+                    self.idx.escalation_dates,
+                )
+                fired.append(
+                    FiredTrigger(
+                        trigger=trigger.id,
+                        party=pid,
+                        metric=trigger.metric,
+                        value=result.value,
+                        comparison="below" if comparison == "below" else "above",
+                        threshold=limit,
+                        for_quarters=trigger.for_quarters,
+                        level=trigger.level,
+                        name=level.name if level else f"level {trigger.level}",
+                        action=level.action if level else "",
+                        behaviours=result.behaviours,
+                        respond_by=respond_by,
+                        answered_by=step.id if step else None,
+                    )
+                )
+        return fired
+
+
+def _money(value: Fraction | None) -> str:
+    return "–" if value is None else str(score2(value))
+
+
+def _engine(rel: Relationship, today: dt.date) -> _Engine:
+    idx = index_of(rel)
+    key = ("scoring-engine", today)
+    engine = idx.memo.get(key)
+    if not isinstance(engine, _Engine):
+        engine = _Engine(idx, today)
+        idx.memo[key] = engine
+    return engine
+
+
+def score_quarter(rel: Relationship, quarter: Quarter, today: dt.date) -> Scorecard:
+    """The scorecard of one quarter, judged as of its last day or `today`, whichever is earlier.
+
+    Every party and all ten behaviours are listed; a behaviour without data has score None. A
+    quarter ending before the charter's `effective` date comes back with `scored=False`.
+    """
+    return _engine(rel, today).scorecard(quarter)
+
+
+def score_history(
+    rel: Relationship, quarter: Quarter, today: dt.date, count: int = 8
+) -> list[Scorecard]:
+    """The scorecards of `count` quarters ending with `quarter`, oldest first (for trend charts)."""
+    engine = _engine(rel, today)
+    return [engine.scorecard(q) for q in last_quarters(quarter, count)]
+
+
+def scores_by_party(card: Scorecard) -> dict[str, dict[str, Decimal | None]]:
+    """party -> behaviour -> reported score: the heat map of a scorecard."""
+    return {p.party: {b.id: b.reported for b in p.behaviours} for p in card.parties}
