@@ -1,17 +1,33 @@
 """The only module that runs `git`: argument lists (never a shell), `--` before paths, `-z` output.
 
-jw never deletes a lock file and never rewrites history.
+jw never deletes a lock file and never rewrites history. Every problem that blocks a command is a
+`GitProblem` (exit 3) whose hint says how to fix it; callers check `preflight` before they write
+anything, so a refused command leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from jwcli.errors import GitProblem
+from jwcli.errors import GitProblem, UsageError
+
+# Settings a person's own git configuration could set that would change what jw reads back.
+_READ_CONFIG = ("-c", "log.showSignature=false", "-c", "core.quotePath=false")
+_IN_PROGRESS = {
+    "MERGE_HEAD": "a merge",
+    "rebase-merge": "a rebase",
+    "rebase-apply": "a rebase or `git am`",
+    "CHERRY_PICK_HEAD": "a cherry-pick",
+    "REVERT_HEAD": "a revert",
+}
+_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg")
 
 
 def _git() -> str:
@@ -21,17 +37,85 @@ def _git() -> str:
     return found
 
 
-def run(args: Sequence[str], cwd: Path, *, check: bool = True, stdin: str | None = None,
-        env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    merged = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
+def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(extra or {})}
+
+
+def run(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    stdin: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        [_git(), *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=merged,
+        [_git(), *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=_env(env),
         check=False,
     )
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip()
         raise GitProblem(f"`git {' '.join(args[:2])}` failed: {detail}")
     return proc
+
+
+def run_bytes(
+    args: Sequence[str], cwd: Path, *, check: bool = True, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """`run` for output parsed as bytes: `-z` lists and blob contents are not text."""
+    if stdin is None:
+        proc = subprocess.run(
+            [_git(), *args], cwd=cwd, capture_output=True, env=_env(None), check=False
+        )
+    else:
+        proc = _exchange([_git(), *args], cwd, stdin)
+    if check and proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()
+        raise GitProblem(f"`git {' '.join(args[:2])}` failed: {detail}")
+    return proc
+
+
+def _exchange(cmd: list[str], cwd: Path, data: bytes) -> subprocess.CompletedProcess[bytes]:
+    """Feed `data` and collect the output in big blocks: `communicate` moves a large input in
+    512-byte writes, one poll each, which costs more than `cat-file --batch` itself."""
+    import threading
+
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(None),
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    errors: list[bytes] = []
+
+    def feed() -> None:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(data)
+            proc.stdin.close()
+        except BrokenPipeError:  # git stopped reading; its exit status says why
+            pass
+
+    def drain() -> None:
+        assert proc.stderr is not None
+        errors.append(proc.stderr.read())
+
+    threads = [threading.Thread(target=feed, daemon=True), threading.Thread(target=drain)]
+    for thread in threads:
+        thread.start()
+    out = proc.stdout.read()
+    for thread in threads:
+        thread.join()
+    proc.wait()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, b"".join(errors))
 
 
 def available() -> bool:
@@ -50,12 +134,551 @@ def init(path: Path) -> None:
     run(["init", "--quiet"], path)
 
 
-def commit_paths(root: Path, paths: Sequence[str], message: str,
-                 trailers: Mapping[str, str] | None = None) -> str:
-    """Stage exactly `paths` and commit only them; returns the new commit id."""
+# --- preflight ---------------------------------------------------------------------------------
+
+
+def preflight(root: Path, *, for_write: bool, first_commit: bool = False) -> None:
+    """Refuse, with the fix, a repository in a state that would block the command.
+
+    Reading needs a repository with commits. Writing (committing) also needs HEAD on a branch, no
+    merge or rebase half done, no `index.lock`, and an identity git does not have to guess, since
+    the history is the audit trail. `first_commit` is for `jw init`: the repository may be empty.
+    """
+    probes = ["index.lock", *_IN_PROGRESS]
+    args = ["rev-parse", "--show-toplevel"]
+    for probe in probes:
+        args += ["--git-path", probe]
+    proc = run(args, root, check=False)
+    if proc.returncode != 0:
+        detail = proc.stderr.strip()
+        if "dubious ownership" in detail:
+            raise GitProblem(
+                f"git refuses to work in {root}: the repository belongs to another user",
+                hint=f"if you trust it: git config --global --add safe.directory {root}",
+            )
+        raise GitProblem(
+            f"{root} is not inside a git repository ({detail.splitlines()[-1] if detail else ''})",
+            hint="run `git init` there and commit the files (`git add -A && git commit -m "
+            "'Charter'`), or point -C at a relationship repository that is in git",
+        )
+    lines = proc.stdout.splitlines()
+    paths = {probe: root / line for probe, line in zip(probes, lines[1:], strict=True)}
+    if not first_commit and head_commit(root) is None:
+        raise GitProblem(
+            "no commits yet: the git repository is empty",
+            hint="make a first commit: git add -A && git commit -m 'Charter'",
+        )
+    if not for_write:
+        return
+    if run(["symbolic-ref", "-q", "HEAD"], root, check=False).returncode != 0:
+        at = run(["rev-parse", "--short", "HEAD"], root, check=False).stdout.strip()
+        raise GitProblem(
+            f"HEAD is detached (at {at}): a commit made now would belong to no branch",
+            hint="switch to a branch first: `git switch main` (or `git switch -c <new-branch>` "
+            "to keep working from this commit)",
+        )
+    for probe, what in _IN_PROGRESS.items():
+        if paths[probe].exists():
+            raise GitProblem(
+                f"{what} is in progress in this repository",
+                hint="finish it (`git status` says how) or abort it, then run jw again",
+            )
+    lock = paths["index.lock"]
+    if lock.exists():
+        raise GitProblem(
+            f"{lock} exists: another git process may be running",
+            hint="wait for it to finish and retry; if no git process is running, one crashed "
+            "and left the lock behind: delete the file yourself (jw never deletes it)",
+        )
+    for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+        check = run(["-c", "user.useConfigOnly=true", "var", ident], root, check=False)
+        if check.returncode != 0:
+            raise GitProblem(
+                "git does not know who you are, and the history is the audit trail: every "
+                "commit must name its author",
+                hint='git config --global user.name "Your Name" && '
+                'git config --global user.email "you@example.org"',
+            )
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def commit_paths(
+    root: Path, paths: Sequence[str], message: str, trailers: Mapping[str, str] | None = None
+) -> str:
+    """Stage exactly `paths` and commit only them; returns the new commit id.
+
+    The files are already written; when git refuses, they are kept and the GitProblem says
+    whether they are staged, so nothing is lost and the person can finish with `git commit`.
+    """
     body = message
     if trailers:
+        for key, value in trailers.items():
+            if "\n" in value or ":" in key or "\n" in key:
+                raise ValueError(f"trailer {key!r}: {value!r} must be one line")
         body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
-    run(["add", "--", *paths], root)
-    run(["commit", "--quiet", "-m", body, "--", *paths], root)
+    added = run(["add", "--", *paths], root, check=False)
+    if added.returncode != 0:
+        raise _commit_refused(root, paths, added, staged=False)
+    committed = run(["commit", "--quiet", "-m", body, "--", *paths], root, check=False)
+    if committed.returncode != 0:
+        raise _commit_refused(root, paths, committed, staged=True)
     return run(["rev-parse", "HEAD"], root).stdout.strip()
+
+
+def _commit_refused(
+    root: Path, paths: Sequence[str], proc: subprocess.CompletedProcess[str], *, staged: bool
+) -> GitProblem:
+    output = "\n".join(part.strip() for part in (proc.stdout, proc.stderr) if part.strip())
+    shown = (
+        ", ".join(paths) if len(paths) <= 3 else f"{', '.join(paths[:3])} and {len(paths) - 3} more"
+    )
+    state = "staged but not committed" if staged else "not staged and not committed"
+    kept = f"{shown}: written and kept, {state}"
+    finish = f"git add -- {' '.join(paths)} && git commit" if not staged else "git commit"
+    if "index.lock" in output:
+        return GitProblem(
+            f"git is locked by another process (index.lock exists); {kept}",
+            hint=f"when no git process is running any more, run: {finish} "
+            "(if none is running, delete the lock file yourself; jw never deletes it)",
+        )
+    if "who you are" in output or "auto-detect" in output or "empty ident" in output:
+        return GitProblem(
+            f"git does not know who you are; {kept}",
+            hint='git config --global user.name "Your Name" && git config --global user.email '
+            f'"you@example.org", then: {finish}',
+        )
+    hooks = _hooks(root) if staged else []
+    if hooks:
+        return GitProblem(
+            f"the {' / '.join(hooks)} hook refused the commit; {kept}.\n"
+            f"  the hook said:\n    " + (output.replace("\n", "\n    ") or "(nothing)"),
+            hint=f"fix what the hook reports, then run: {finish}",
+        )
+    return GitProblem(
+        f"git refused the commit; {kept}.\n  git said:\n    " + output.replace("\n", "\n    "),
+        hint=f"fix the problem above, then run: {finish}",
+    )
+
+
+def _hooks(root: Path) -> list[str]:
+    args = ["rev-parse"]
+    for hook in _HOOKS:
+        args += ["--git-path", f"hooks/{hook}"]
+    proc = run(args, root, check=False)
+    if proc.returncode != 0:
+        return []
+    return [
+        hook
+        for hook, line in zip(_HOOKS, proc.stdout.splitlines(), strict=False)
+        if os.access(root / line, os.X_OK)
+    ]
+
+
+def tag(root: Path, name: str, message: str) -> None:
+    """Create the annotated tag `name` at HEAD; an existing tag is refused, never moved."""
+    valid = run(["check-ref-format", f"refs/tags/{name}"], root, check=False).returncode == 0
+    if not valid or name.startswith("-"):
+        raise UsageError(f"`{name}` is not a valid git tag name")
+    if run(["rev-parse", "-q", "--verify", f"refs/tags/{name}"], root, check=False).returncode == 0:
+        raise GitProblem(
+            f"tag {name} already exists: jw never moves a tag",
+            hint=f"`git show {name}` shows what it marks",
+        )
+    proc = run(["tag", "-a", "-m", message, name, "HEAD"], root, check=False)
+    if proc.returncode != 0:
+        raise GitProblem(f"git could not create tag {name}: {proc.stderr.strip()}")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD points at, or None in a repository without commits."""
+    proc = run(["rev-parse", "-q", "--verify", "HEAD^{commit}"], root, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def resolve_commit(root: Path, rev: str) -> str:
+    """The full id of the commit `rev` names; a revision git does not know is a usage error."""
+    proc = run(
+        ["rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}"], root, check=False
+    )
+    if proc.returncode != 0:
+        raise UsageError(f"`{rev}` is not a commit, branch or tag of this repository")
+    return proc.stdout.strip()
+
+
+def commit_date(root: Path, rev: str) -> dt.date:
+    """The day `rev` was committed, in the committer's own time zone."""
+    commit = resolve_commit(root, rev)
+    stamp = run(["show", "-s", "--no-show-signature", "--format=%cI", commit, "--"], root)
+    return dt.datetime.fromisoformat(stamp.stdout.strip()).date()
+
+
+def is_dirty(root: Path) -> bool:
+    """Whether the work tree under `root` differs from HEAD (untracked files count)."""
+    proc = run_bytes(["status", "--porcelain", "-z", "--", "."], root)
+    return bool(proc.stdout)
+
+
+def merge_bases(root: Path, a: str, b: str) -> list[str]:
+    proc = run(["merge-base", "--all", a, b], root, check=False)
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
+def tags(root: Path, prefix: str) -> dict[str, str]:
+    """Tags under `refs/tags/<prefix>`, name -> the commit each marks (annotated tags peeled)."""
+    fmt = "%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)"
+    proc = run(["for-each-ref", f"--format={fmt}", f"refs/tags/{prefix}"], root)
+    found: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        name, obj, peeled, kind, peeled_kind = line.split("\0")
+        if kind == "commit":
+            found[name] = obj
+        elif peeled_kind == "commit":
+            found[name] = peeled
+    return found
+
+
+class Background:
+    """A git process started now and collected later; threads drain its output meanwhile, so
+    the caller works while git does (and git never waits on a full pipe)."""
+
+    def __init__(self, args: Sequence[str], cwd: Path, ok: Sequence[int] = (0,)) -> None:
+        import threading
+
+        self._args = list(args)
+        self._ok = tuple(ok)
+        self._proc = subprocess.Popen(
+            [_git(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(None)
+        )
+        self._out: list[bytes] = []
+        self._err: list[bytes] = []
+        self._threads = [
+            threading.Thread(target=self._drain, args=(self._proc.stdout, self._out), daemon=True),
+            threading.Thread(target=self._drain, args=(self._proc.stderr, self._err), daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def _drain(stream: Any, into: list[bytes]) -> None:
+        into.append(stream.read())
+
+    def output(self) -> bytes:
+        for thread in self._threads:
+            thread.join()
+        code = self._proc.wait()
+        if code not in self._ok:
+            detail = b"".join(self._err).decode("utf-8", "replace").strip()
+            raise GitProblem(f"`git {' '.join(self._args[:2])}` failed: {detail}")
+        return b"".join(self._out)
+
+
+class Grep(Background):
+    """Lines matching any of `patterns` (extended regular expressions) in the files under
+    `under` at `rev`, searched in the background; `lines()` pairs each with its path."""
+
+    def __init__(self, root: Path, rev: str, under: str, patterns: Sequence[str]) -> None:
+        self._prefix = _prefix(root)
+        args = ["grep", "--no-color", "-z", "-I", "--full-name", "-E"]
+        for pattern in patterns:
+            args += ["-e", pattern]
+        super().__init__([*args, rev, "--", under], root, ok=(0, 1))  # 1: nothing matched
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(path relative to root, line) for every matching line, in git's order."""
+        found: list[tuple[str, str]] = []
+        cut = len(self._prefix)
+        for line in self.output().split(b"\n"):
+            name, sep, text = line.partition(b"\0")
+            if not sep:
+                continue  # a path with a newline in it: not a record name jw accepts anyway
+            path = name.decode("utf-8", "surrogateescape").split(":", 1)[1][cut:]
+            found.append((path, text.decode("utf-8", "replace")))
+        return found
+
+
+def _prefix(root: Path) -> str:
+    """Where `root` sits inside its work tree, as `sub/dir/` (empty at the top)."""
+    return run(["rev-parse", "--show-prefix"], root).stdout.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    path: str  # relative to the folder the tree was listed from
+    mode: str
+    oid: str
+    size: int
+
+
+class Tree(Background):
+    """The regular files under `prefix` (relative to `root`) at `commit`, listed in the
+    background. Symbolic links and submodules are left out: jw never follows a link, and a past
+    revision has no file system to check one against."""
+
+    def __init__(self, root: Path, commit: str, prefix: str = "") -> None:
+        super().__init__(["ls-tree", "-r", "-z", "-l", commit, "--", prefix or "."], root)
+
+    def entries(self) -> list[TreeEntry]:
+        entries: list[TreeEntry] = []
+        for item in self.output().split(b"\0"):
+            if not item:
+                continue
+            meta, _, name = item.partition(b"\t")
+            mode, kind, oid, size = meta.split()
+            if kind != b"blob" or mode not in (b"100644", b"100755"):
+                continue
+            path = name.decode("utf-8", "surrogateescape")
+            entries.append(TreeEntry(path, mode.decode(), oid.decode(), int(size)))
+        return entries
+
+
+def list_tree(root: Path, rev: str, prefix: str = "") -> list[TreeEntry]:
+    """The regular files under `prefix` (relative to `root`) at revision `rev` (see `Tree`)."""
+    return Tree(root, resolve_commit(root, rev), prefix).entries()
+
+
+def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
+    """Contents of many objects in one `git cat-file --batch`: spec -> bytes, None when missing.
+
+    A spec is a blob id or `<rev>:<path>` (a path starting `./` is relative to `root`).
+    """
+    wanted = list(dict.fromkeys(specs))
+    if not wanted:
+        return {}
+    for spec in wanted:
+        if "\n" in spec:
+            raise ValueError(f"object name with a newline: {spec!r}")
+    proc = run_bytes(
+        ["cat-file", "--batch", "--buffer"], root, stdin="".join(f"{s}\n" for s in wanted).encode()
+    )
+    out = proc.stdout
+    found: dict[str, bytes | None] = {}
+    pos = 0
+    for spec in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if header[-1] == b"missing" or header[-1] == b"ambiguous":
+            found[spec] = None
+            continue
+        size = int(header[2])
+        found[spec] = out[pos : pos + size]
+        pos += size + 1  # contents are followed by a newline
+    return found
+
+
+def read_tree(root: Path, rev: str, prefix: str = "") -> dict[str, bytes]:
+    """Every regular file under `prefix` at `rev`: path relative to `root` -> bytes.
+
+    Two git processes whatever the number of files (ls-tree, then one cat-file batch).
+    """
+    entries = list_tree(root, rev, prefix)
+    blobs = read_blobs(root, (e.oid for e in entries))
+    return {e.path: blobs[e.oid] or b"" for e in entries}
+
+
+def fsck(root: Path) -> list[str]:
+    """What `git fsck` finds wrong with the object store; empty when it is sound."""
+    proc = run(["fsck", "--full", "--no-dangling", "--no-progress"], root, check=False)
+    if proc.returncode == 0:
+        return []
+    lines = [ln.strip() for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
+    return lines or [f"git fsck exited with status {proc.returncode}"]
+
+
+# --- the log -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    status: str  # A, M, D or T (type change)
+    path: str  # relative to the folder the log was read from
+    old: str | None  # blob ids; None where the file does not exist on that side
+    new: str | None
+
+
+@dataclass(slots=True)
+class LogCommit:
+    id: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    authored: str  # ISO 8601 with the author's offset
+    committed: str
+    trailers: dict[str, str]
+    signature: str | None  # git's %G? letter when asked for, else None
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+
+
+TRAILER_KEYS = ("Jw-Kind", "Jw-Record")
+_MARK = b"\x01"
+_HEX = frozenset(b"0123456789abcdef")
+_CHUNK = 1 << 20
+
+
+class Log:
+    """`git log --raw` over HEAD's whole history, started at once and collected later.
+
+    One pass gives every commit and every change with its blob ids, so a caller reads contents
+    in one `cat-file` batch instead of a process per commit. Merges are compared with their first
+    parent. A thread reads git's output as it comes and parses whole commits, so git never waits
+    on a full pipe and the caller can do other work (its imports, the charter) meanwhile.
+    `commits()` returns them oldest first, every parent before its children.
+    """
+
+    def __init__(self, root: Path, *, signatures: bool = False) -> None:
+        import threading
+
+        fields = ["%H", "%P", "%an", "%ae", "%aI", "%cI"]
+        fields += [f"%(trailers:key={key},valueonly,separator=%x2C)" for key in TRAILER_KEYS]
+        fields += ["%G?" if signatures else "", "%s"]
+        self._fields = len(fields)
+        args = [
+            _git(),
+            *_READ_CONFIG,
+            "log",
+            "--no-color",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            "--no-renames",
+            "--diff-merges=first-parent",
+            "--relative",
+            "--format=%x01" + "%x00".join(fields),
+            "HEAD",
+            "--",
+        ]
+        self._proc = subprocess.Popen(
+            args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(None)
+        )
+        self._parsed: list[LogCommit] = []
+        self._error: BaseException | None = None
+        self._err = b""
+        self._stderr = threading.Thread(target=self._drain_stderr, daemon=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._stderr.start()
+        self._reader.start()
+
+    def _drain_stderr(self) -> None:
+        assert self._proc.stderr is not None
+        self._err = self._proc.stderr.read()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        pending = b""
+        try:
+            while chunk := os.read(fd, _CHUNK):
+                pending += chunk
+                cut = _last_commit_start(pending)
+                if cut > 0:
+                    self._parsed.extend(parse_log(pending[:cut], self._fields))
+                    pending = pending[cut:]
+            self._parsed.extend(parse_log(pending, self._fields))
+        except BaseException as exc:  # re-raised in the caller's thread by commits()
+            self._error = exc
+            while os.read(fd, _CHUNK):  # let git finish rather than die on a closed pipe
+                pass
+
+    def commits(self) -> list[LogCommit]:
+        self._reader.join()
+        self._stderr.join()
+        code = self._proc.wait()
+        if code != 0:
+            detail = self._err.decode("utf-8", "replace").strip()
+            raise GitProblem(
+                f"`git log` failed: {detail}",
+                hint="if git reports a damaged object, run `jw audit --fsck` or `git fsck`",
+            )
+        if self._error is not None:
+            raise self._error
+        return _parents_first(self._parsed)
+
+
+def _last_commit_start(data: bytes) -> int:
+    """Where the last commit that may still be incomplete starts (-1: none is known yet)."""
+    cut = data.rfind(_MARK)
+    while cut > 0 and not (len(data) - cut > 41 and _HEX.issuperset(data[cut + 1 : cut + 41])):
+        cut = data.rfind(_MARK, 0, cut)
+    return cut
+
+
+def _parents_first(newest_first: list[LogCommit]) -> list[LogCommit]:
+    """Oldest first with every parent before its children, whatever the commit dates say."""
+    by_id = {c.id: c for c in newest_first}
+    done: set[str] = set()
+    ordered: list[LogCommit] = []
+    for start in reversed(newest_first):
+        if start.id in done:
+            continue
+        stack = [start]
+        while stack:
+            top = stack[-1]
+            waiting = [p for p in top.parents if p in by_id and p not in done]
+            if waiting:
+                stack.extend(by_id[p] for p in waiting)
+                continue
+            stack.pop()
+            if top.id not in done:
+                done.add(top.id)
+                ordered.append(top)
+    return ordered
+
+
+def parse_log(out: bytes, fields: int) -> list[LogCommit]:
+    """Parse `git log -z --raw` output whose format starts each commit with \\x01."""
+    pieces = out.split(_MARK)
+    records: list[bytes] = []
+    for piece in pieces[1:]:
+        # \x01 inside a name or path would split a commit: glue it back to the one it belongs to
+        if records and not (len(piece) > 40 and _HEX.issuperset(piece[:40])):
+            records[-1] += _MARK + piece
+        else:
+            records.append(piece)
+    if pieces[0].strip(b"\n\0"):
+        raise GitProblem(f"unexpected `git log` output near {pieces[0][:40]!r}")
+    commits: list[LogCommit] = []
+    signature_at, subject_at = fields - 2, fields - 1
+    for record in records:
+        tokens = record.split(b"\0")
+        head = [t.decode("utf-8", "replace") for t in tokens[:fields]]
+        trailers = {}
+        for key, value in zip(TRAILER_KEYS, head[6:8], strict=True):
+            if value:
+                trailers[key] = value.strip()
+        commit = LogCommit(
+            head[0],
+            tuple(head[1].split()),
+            head[2],
+            head[3],
+            head[4],
+            head[5],
+            trailers,
+            head[signature_at] or None,
+            head[subject_at],
+        )
+        changes = commit.changes
+        i, n = fields, len(tokens) - 1
+        while i < n:
+            meta = tokens[i]
+            if meta[:1] == b"\n":
+                meta = meta[1:]
+            if meta[:1] != b":":
+                break
+            _, _, old, new, status = meta.decode().split(" ")
+            changes.append(
+                Change(
+                    status[:1],
+                    tokens[i + 1].decode("utf-8", "surrogateescape"),
+                    old if old.strip("0") else None,
+                    new if new.strip("0") else None,
+                )
+            )
+            i += 2
+        commits.append(commit)
+    return commits
