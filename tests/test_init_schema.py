@@ -117,3 +117,20 @@ def test_schema_writes_one_schema_per_file_type_that_rejects_what_jw_rejects(
     cost = record["$defs"]["Cost"]["properties"]["amount"]
     assert (cost["type"], cost["multipleOf"]) == ("number", 0.01)
     assert set(record["discriminator"]["mapping"]) >= {"commitment", "update", "amendment"}
+
+
+def test_created_files_get_ordinary_permissions_not_private_ones(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from jwcli.write.files import create_new, replace_own
+
+    old = os.umask(0o022)
+    try:
+        create_new(tmp_path / "a.yaml", b"x: 1\n")
+        replace_own(tmp_path / "b.json", b"{}\n")
+    finally:
+        os.umask(old)
+    for name in ("a.yaml", "b.json"):
+        # 0o666 less the umask 0o022: readable by the other people sharing the folder
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644

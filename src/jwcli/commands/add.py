@@ -330,10 +330,9 @@ def _run_editor(path: Path) -> None:
     The editor is the person's own program, run in their terminal with nothing captured; the
     layering test lists this module as one of the three that may launch a program.
     """
-    import subprocess
-
     import shlex
     import shutil
+    import subprocess
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     editor = editor or ("notepad" if os.name == "nt" else "vi")

@@ -1,1 +1,76 @@
-"""`jw audit`: placeholder until the command lands."""
+"""`jw audit` (the audit trail from git) and `jw status` (what needs attention today)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from jwcli.cli import app, load_valid, options, repo_root, today_of
+from jwcli.errors import ExitCode, UsageError
+
+
+@app.command()
+def audit(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only commits after this revision (tag, branch, commit) "
+            "or made on or after this date (YYYY-MM-DD).",
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fsck: Annotated[
+        bool,
+        typer.Option(
+            "--fsck",
+            help="Also run `git fsck` and report a damaged object store "
+            "(exit 3); costs several times the log itself.",
+        ),
+    ] = False,
+) -> None:
+    """The audit trail from git: who changed what, and changes that break the charter's rules.
+
+    Flags records changed or deleted after their first commit, changes to a quarter after its
+    `review/<quarter>` tag, charter changes without a raised version or an agreed amendment,
+    baselines moved after costs were recorded, breaking charter changes, and unsigned commits
+    when the charter requires signing. Exit 1 when there are flags.
+    """
+    if fmt not in ("table", "json"):
+        raise UsageError(f"--format must be table or json, not `{fmt}`")
+    from jwcli import output
+    from jwcli.errors import DataInvalid
+    from jwcli.history.audit import audit as run_audit
+    from jwcli.model.findings import Finding
+
+    root = repo_root(options(ctx))
+    try:
+        report = run_audit(root, since=since, fsck=fsck)
+    except DataInvalid as exc:
+        found: list[Finding] = [f for f in exc.findings if isinstance(f, Finding)]
+        output.findings(found, "text", files=len({f.path for f in found}))
+        output.audit_refused(exc.message)
+        raise typer.Exit(int(ExitCode.FINDINGS)) from None
+    output.audit_report(report, fmt)
+    if report.flags:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """What needs attention today: the next review and its pack, missed check-ins, commitments
+    overdue or due soon, unmeasured KPIs, triggers not yet answered. Information: exit 0."""
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format must be text or json, not `{fmt}`")
+    opts = options(ctx)
+    rel = load_valid(opts)
+
+    from jwcli import output
+    from jwcli.analysis.status import status as compute_status
+
+    output.status_report(compute_status(rel, today_of(opts)), fmt)

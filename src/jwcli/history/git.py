@@ -14,7 +14,6 @@ import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jwcli.errors import GitProblem, UsageError
 
@@ -81,41 +80,23 @@ def run_bytes(
 
 
 def _exchange(cmd: list[str], cwd: Path, data: bytes) -> subprocess.CompletedProcess[bytes]:
-    """Feed `data` and collect the output in big blocks: `communicate` moves a large input in
+    """Run with `data` as input through temporary files: `communicate` moves a large input in
     512-byte writes, one poll each, which costs more than `cat-file --batch` itself."""
-    import threading
+    import tempfile
 
-    proc = subprocess.Popen(
-        cmd,
-        cwd=cwd,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(None),
-    )
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    errors: list[bytes] = []
-
-    def feed() -> None:
-        assert proc.stdin is not None
-        try:
-            proc.stdin.write(data)
-            proc.stdin.close()
-        except BrokenPipeError:  # git stopped reading; its exit status says why
-            pass
-
-    def drain() -> None:
-        assert proc.stderr is not None
-        errors.append(proc.stderr.read())
-
-    threads = [threading.Thread(target=feed, daemon=True), threading.Thread(target=drain)]
-    for thread in threads:
-        thread.start()
-    out = proc.stdout.read()
-    for thread in threads:
-        thread.join()
-    proc.wait()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, b"".join(errors))
+    with (
+        tempfile.TemporaryFile() as feed,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        feed.write(data)
+        feed.seek(0)
+        code = subprocess.run(
+            cmd, cwd=cwd, stdin=feed, stdout=out, stderr=err, env=_env(None), check=False
+        ).returncode
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(cmd, code, out.read(), err.read())
 
 
 def available() -> bool:
@@ -343,38 +324,36 @@ def tags(root: Path, prefix: str) -> dict[str, str]:
 
 
 class Background:
-    """A git process started now and collected later; threads drain its output meanwhile, so
-    the caller works while git does (and git never waits on a full pipe)."""
+    """A git process started now and collected later, so that the caller works while git does.
+
+    Its output goes to temporary files, not pipes: git never waits on a full pipe, and no
+    Python thread has to drain one (threads would contend for the GIL with the caller's work).
+    """
 
     def __init__(self, args: Sequence[str], cwd: Path, ok: Sequence[int] = (0,)) -> None:
-        import threading
+        import tempfile
 
         self._args = list(args)
         self._ok = tuple(ok)
+        # closed by output(), which every caller reaches
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
         self._proc = subprocess.Popen(
-            [_git(), *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(None)
+            [_git(), *args], cwd=cwd, stdout=self._out, stderr=self._err, env=_env(None)
         )
-        self._out: list[bytes] = []
-        self._err: list[bytes] = []
-        self._threads = [
-            threading.Thread(target=self._drain, args=(self._proc.stdout, self._out), daemon=True),
-            threading.Thread(target=self._drain, args=(self._proc.stderr, self._err), daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    @staticmethod
-    def _drain(stream: Any, into: list[bytes]) -> None:
-        into.append(stream.read())
 
     def output(self) -> bytes:
-        for thread in self._threads:
-            thread.join()
         code = self._proc.wait()
-        if code not in self._ok:
-            detail = b"".join(self._err).decode("utf-8", "replace").strip()
-            raise GitProblem(f"`git {' '.join(self._args[:2])}` failed: {detail}")
-        return b"".join(self._out)
+        with self._out, self._err:
+            if code not in self._ok:
+                self._err.seek(0)
+                detail = self._err.read().decode("utf-8", "replace").strip()
+                raise GitProblem(self._failed(detail))
+            self._out.seek(0)
+            return self._out.read()
+
+    def _failed(self, detail: str) -> str:
+        return f"`git {' '.join(self._args[:2])}` failed: {detail}"
 
 
 class Grep(Background):
@@ -383,7 +362,8 @@ class Grep(Background):
 
     def __init__(self, root: Path, rev: str, under: str, patterns: Sequence[str]) -> None:
         self._prefix = _prefix(root)
-        args = ["grep", "--no-color", "-z", "-I", "--full-name", "-E"]
+        # one thread: it runs beside `git log`, and a small machine has no core to spare
+        args = ["grep", "--no-color", "--threads=1", "-z", "-I", "--full-name", "-E"]
         for pattern in patterns:
             args += ["-e", pattern]
         super().__init__([*args, rev, "--", under], root, ok=(0, 1))  # 1: nothing matched
@@ -518,28 +498,23 @@ class LogCommit:
 TRAILER_KEYS = ("Jw-Kind", "Jw-Record")
 _MARK = b"\x01"
 _HEX = frozenset(b"0123456789abcdef")
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18  # parse git's output in pieces of at least this many bytes
 
 
-class Log:
-    """`git log --raw` over HEAD's whole history, started at once and collected later.
+class Log(Background):
+    """`git log --raw` over HEAD's whole history, started at once and parsed later.
 
     One pass gives every commit and every change with its blob ids, so a caller reads contents
     in one `cat-file` batch instead of a process per commit. Merges are compared with their first
-    parent. A thread reads git's output as it comes and parses whole commits, so git never waits
-    on a full pipe and the caller can do other work (its imports, the charter) meanwhile.
-    `commits()` returns them oldest first, every parent before its children.
+    parent. `commits()` returns them oldest first, every parent before its children.
     """
 
     def __init__(self, root: Path, *, signatures: bool = False) -> None:
-        import threading
-
         fields = ["%H", "%P", "%an", "%ae", "%aI", "%cI"]
         fields += [f"%(trailers:key={key},valueonly,separator=%x2C)" for key in TRAILER_KEYS]
         fields += ["%G?" if signatures else "", "%s"]
         self._fields = len(fields)
         args = [
-            _git(),
             *_READ_CONFIG,
             "log",
             "--no-color",
@@ -553,55 +528,36 @@ class Log:
             "HEAD",
             "--",
         ]
-        self._proc = subprocess.Popen(
-            args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(None)
-        )
-        self._parsed: list[LogCommit] = []
-        self._error: BaseException | None = None
-        self._err = b""
-        self._stderr = threading.Thread(target=self._drain_stderr, daemon=True)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._stderr.start()
-        self._reader.start()
+        super().__init__(args, root)
 
-    def _drain_stderr(self) -> None:
-        assert self._proc.stderr is not None
-        self._err = self._proc.stderr.read()
-
-    def _read(self) -> None:
-        assert self._proc.stdout is not None
-        fd = self._proc.stdout.fileno()
-        pending = b""
-        try:
-            while chunk := os.read(fd, _CHUNK):
-                pending += chunk
-                cut = _last_commit_start(pending)
-                if cut > 0:
-                    self._parsed.extend(parse_log(pending[:cut], self._fields))
-                    pending = pending[cut:]
-            self._parsed.extend(parse_log(pending, self._fields))
-        except BaseException as exc:  # re-raised in the caller's thread by commits()
-            self._error = exc
-            while os.read(fd, _CHUNK):  # let git finish rather than die on a closed pipe
-                pass
+    def _failed(self, detail: str) -> str:
+        return f"`git log` failed: {detail} (if git reports a damaged object: `jw audit --fsck`)"
 
     def commits(self) -> list[LogCommit]:
-        self._reader.join()
-        self._stderr.join()
-        code = self._proc.wait()
-        if code != 0:
-            detail = self._err.decode("utf-8", "replace").strip()
-            raise GitProblem(
-                f"`git log` failed: {detail}",
-                hint="if git reports a damaged object, run `jw audit --fsck` or `git fsck`",
-            )
-        if self._error is not None:
-            raise self._error
-        return _parents_first(self._parsed)
+        """Parse the output while git is still writing it (reading at offsets with `pread`,
+        which leaves the file position git writes at alone), then the rest."""
+        import time
+
+        fd = self._out.fileno()
+        parsed: list[LogCommit] = []
+        done = 0
+        while self._proc.poll() is None:
+            size = os.fstat(fd).st_size
+            cut = -1
+            if size - done >= _CHUNK:
+                data = os.pread(fd, size - done, done)
+                cut = _last_commit_start(data)
+            if cut <= 0:
+                time.sleep(0.005)
+                continue
+            parsed.extend(parse_log(data[:cut], self._fields))
+            done += cut
+        parsed.extend(parse_log(self.output()[done:], self._fields))
+        return _parents_first(parsed)
 
 
 def _last_commit_start(data: bytes) -> int:
-    """Where the last commit that may still be incomplete starts (-1: none is known yet)."""
+    """Where the last commit (perhaps still incomplete) starts in `data`; -1 when none is seen."""
     cut = data.rfind(_MARK)
     while cut > 0 and not (len(data) - cut > 41 and _HEX.issuperset(data[cut + 1 : cut + 41])):
         cut = data.rfind(_MARK, 0, cut)
