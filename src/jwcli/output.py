@@ -377,6 +377,8 @@ def review_written(result: Any) -> None:
 
 def _plain(text: str) -> str:
     """Text from git or the data, safe to print: no control characters reach the terminal."""
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 

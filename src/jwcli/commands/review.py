@@ -1,1 +1,79 @@
-"""`jw review`: placeholder until the command lands."""
+"""`jw review`: render the quarterly review pack (Markdown, HTML, JSON, optionally PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jwcli.cli import app, options, repo_root
+from jwcli.errors import ExitCode
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--quarter",
+            "-q",
+            help="The quarter to review: YYYY-Qn, Qn-YYYY, `last` or `current` "
+            "(default: the last completed quarter).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="Comma-separated formats: md, html, json, and pdf (needs Chromium).",
+        ),
+    ] = "md,html,json",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write the pack to (default: reviews/<quarter>/ in the repository).",
+            file_okay=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Render from the repository as it was at this git revision (needs --out; "
+            "the working tree is not touched). --today defaults to the commit's date.",
+        ),
+    ] = None,
+    close: Annotated[
+        bool,
+        typer.Option(
+            "--close",
+            help="Sign off the quarter: needs a clean tree and valid data; writes the pack, "
+            "commits it and tags review/<quarter>.",
+        ),
+    ] = False,
+) -> None:
+    """Render the quarterly review pack into reviews/<quarter>/ (or --out)."""
+    from jwcli import output
+    from jwcli.errors import DataInvalid
+    from jwcli.render.workflow import ReviewRequest, parse_formats
+    from jwcli.render.workflow import review as run_review
+
+    opts = options(ctx)
+    request = ReviewRequest(
+        root=repo_root(opts),
+        quarter=quarter,
+        formats=parse_formats(fmt),
+        out=out,
+        as_of=as_of,
+        close=close,
+        today=opts.today,
+    )
+    try:
+        result = run_review(request)
+    except DataInvalid as invalid:
+        output.review_refused(invalid)
+        raise typer.Exit(int(ExitCode.FINDINGS)) from None
+    output.review_written(result)
