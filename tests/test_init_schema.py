@@ -80,14 +80,34 @@ def test_init_refuses_an_existing_charter_and_writes_nothing(
 def test_init_inside_an_existing_git_repository_keeps_the_users_readme(
     tmp_path: Path, isolated_git: dict[str, str]
 ) -> None:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+
+    git("init", "-q")
     (tmp_path / "README.md").write_text("ours\n")
+    git("add", "README.md")
+    git("commit", "-qm", "Our README")
+    before = git("rev-parse", "HEAD")
     result = jw("init", str(tmp_path), "--template", "strategic-alliance")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "README.md").read_text() == "ours\n"
-    # DIR was already in a repository: jw leaves committing to the people who own it.
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True)
-    assert head.returncode != 0
+    # DIR was already in a repository with history: committing is left to the people who own it.
+    assert git("rev-parse", "HEAD") == before
+    assert "charter.yaml" in git("status", "--porcelain", "--untracked-files=all")
+
+
+def test_init_in_an_empty_git_repository_makes_the_first_commit(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = jw("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "charter.yaml" in tracked
 
 
 def test_unknown_template_is_a_usage_error_listing_the_choices(tmp_path: Path) -> None:
@@ -134,3 +154,27 @@ def test_created_files_get_ordinary_permissions_not_private_ones(tmp_path: Path)
     for name in ("a.yaml", "b.json"):
         # 0o666 less the umask 0o022: readable by the other people sharing the folder
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+
+
+def test_init_without_a_git_identity_writes_nothing_and_can_be_rerun(
+    tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("EMAIL", "")
+    target = tmp_path / "rel"
+    result = jw("init", str(target))
+    assert result.exit_code == 3
+    assert "user.email" in result.stderr or "identity" in result.stderr
+    assert not (target / "charter.yaml").exists()
+    # Once the identity is set, the same command completes with its first commit.
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Asha Patel")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "asha@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Asha Patel")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "asha@example.org")
+    again = jw("init", str(target))
+    assert again.exit_code == 0, again.output
+    log = subprocess.run(
+        ["git", "log", "--format=%an %s"], cwd=target, capture_output=True, text=True, check=True
+    ).stdout
+    assert log.startswith("Asha Patel jw: initialise from charter template shared-supplier")

@@ -104,7 +104,15 @@ def init_repository(directory: Path, template: str) -> InitResult:
         )
     files = planned_files(template)
     root.mkdir(parents=True, exist_ok=True)
-    in_git = git.toplevel(root) is not None
+    # jw makes the first commit when DIR is not in a repository yet, or is the top of one with no
+    # commits (a repository `git init` made, or an earlier `jw init` stopped by a git problem).
+    top = git.toplevel(root) if git.available() else None
+    fresh = git.available() and (top is None or (top == root and git.head_commit(root) is None))
+    if fresh:
+        if top is None:
+            git.init(root)
+        # Checked before writing anything, so a missing identity leaves nothing half done.
+        git.preflight(root, for_write=True, first_commit=True)
     result = InitResult(root=root, template=template)
     for rel, data in files.items():
         path = root / rel
@@ -113,8 +121,7 @@ def init_repository(directory: Path, template: str) -> InitResult:
             continue
         create_new(path, data)
         result.created.append(rel)
-    if not in_git and git.available():
-        git.init(root)
+    if fresh:
         git.commit_paths(
             root,
             result.created,
