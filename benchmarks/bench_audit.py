@@ -135,7 +135,8 @@ def generate(repo: Path, commits: int) -> None:
         {"charter.yaml": CHARTER.format(version=1, target=80), "baselines.yaml": BASELINES},
         "Charter version 1",
     )
-    version, paths = 1, []
+    version = 1
+    paths: list[tuple[str, str]] = []
     last_quarter = quarter_of(START)
     for n in range(1, commits):
         day = START + dt.timedelta(days=n // 8)  # eight records a day
