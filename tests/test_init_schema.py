@@ -178,3 +178,142 @@ def test_init_without_a_git_identity_writes_nothing_and_can_be_rerun(
         ["git", "log", "--format=%an %s"], cwd=target, capture_output=True, text=True, check=True
     ).stdout
     assert log.startswith("Asha Patel jw: initialise from charter template shared-supplier")
+
+
+# -- CI workflow, line ends and encodings, and the schemas checked by an independent validator --
+
+
+def test_init_writes_a_github_workflow_that_validates_and_scores(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    import yaml
+
+    from jwcli import __version__
+
+    target = tmp_path / "rel"
+    result = jw("init", str(target))
+    assert result.exit_code == 0, result.output
+    text = (target / ".github/workflows/jw.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)  # valid YAML, read the way YAML 1.1 tools read it
+    assert set(workflow["on"]) == {"pull_request", "push"}
+    assert workflow["env"]["JW_PACKAGE"] == f"jwcli=={__version__}"
+    (job,) = workflow["jobs"].values()
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any('pip install "$JW_PACKAGE"' in run for run in runs)
+    assert "jw validate --format github" in runs
+    summary = next(run for run in runs if "GITHUB_STEP_SUMMARY" in run)
+    assert "jw score" in summary and '>> "$GITHUB_STEP_SUMMARY"' in summary
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=target, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert ".github/workflows/jw.yml" in tracked
+    # exports are rebuilt from the data: kept out of the record
+    assert "exports/" in (target / ".gitignore").read_text().splitlines()
+
+
+def test_init_keeps_yaml_utf8_with_lf_line_ends(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    target = tmp_path / "rel"
+    assert jw("init", str(target)).exit_code == 0
+    for name in ("charter.yaml", "records/x.yaml", ".github/workflows/jw.yml"):
+        attrs = subprocess.run(
+            ["git", "check-attr", "text", "eol", "--", name],
+            cwd=target,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert f"{name}: text: set" in attrs and f"{name}: eol: lf" in attrs, attrs
+    editorconfig = (target / ".editorconfig").read_text()
+    assert "charset = utf-8" in editorconfig and "end_of_line = lf" in editorconfig
+    # a CRLF record committed from a Windows editor is stored with LF
+    (target / "records/2025-05-01-crlf.yaml").write_bytes(b"kind: claim\r\ndate: 2025-05-01\r\n")
+    subprocess.run(["git", "add", "records"], cwd=target, check=True, capture_output=True)
+    staged = subprocess.run(
+        ["git", "show", ":records/2025-05-01-crlf.yaml"],
+        cwd=target,
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert staged == b"kind: claim\ndate: 2025-05-01\n"
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "southshire-partnership"
+
+
+def _schema_validators(tmp_path: Path) -> dict[str, object]:
+    """`jw schema`'s files, read with exact decimals, as jsonschema validators.
+
+    Numbers stay Decimal on both sides (the YAML loader's and the schema's): `multipleOf: 0.01`
+    on money is then checked exactly, never through binary floating point.
+    """
+    from decimal import Decimal
+
+    from jsonschema import Draft202012Validator, validators
+
+    result = jw("schema", "--out", str(tmp_path / "schemas"))
+    assert result.exit_code == 0, result.output
+
+    def is_number(checker: object, value: object) -> bool:
+        return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+    types = Draft202012Validator.TYPE_CHECKER.redefine("number", is_number)
+    exact = validators.extend(Draft202012Validator, type_checker=types)
+    found: dict[str, object] = {}
+    for name in ("charter", "baselines", "record", "assessment"):
+        path = tmp_path / "schemas" / f"{name}.schema.json"
+        schema = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+        found[name] = exact(schema)
+    return found
+
+
+def _errors(validator: object, path: Path) -> list[str]:
+    from jwcli.load.yamlsafe import load_file
+
+    data, _ = load_file(path)  # dates stay text, numbers int or Decimal, as jw reads them
+    messages = []
+    pending = list(validator.iter_errors(data))  # type: ignore[attr-defined]
+    while pending:  # a record is oneOf the kinds: the reasons are in each error's context
+        error = pending.pop()
+        messages.append(error.message)
+        pending.extend(error.context or ())
+    return messages
+
+
+def test_the_schemas_accept_every_file_of_the_example(tmp_path: Path) -> None:
+    checks = _schema_validators(tmp_path)
+    files = [("charter", EXAMPLE / "charter.yaml"), ("baselines", EXAMPLE / "baselines.yaml")]
+    files += [("record", p) for p in sorted((EXAMPLE / "records").rglob("*.yaml"))]
+    files += [("assessment", p) for p in sorted((EXAMPLE / "assessments").glob("*/*.yaml"))]
+    assert sum(1 for kind, _ in files if kind == "record") > 500
+    assert sum(1 for kind, _ in files if kind == "assessment") > 40
+    problems = {
+        str(path.relative_to(EXAMPLE)): errors
+        for kind, path in files
+        if (errors := _errors(checks[kind], path))
+    }
+    assert problems == {}
+
+
+def test_the_schemas_reject_a_misspelt_key_in_each_kind_of_file(tmp_path: Path) -> None:
+    checks = _schema_validators(tmp_path)
+    cases = {
+        "charter": ("charter.yaml", "currency: GBP", "curency: GBP"),
+        "baselines": ("baselines.yaml", "    basis: ", "    bassis: "),
+        "record": (
+            "records/2023-Q2/2023-07-20-cost-ict-scc-2023-q1.yaml",
+            "party: scc",
+            "pary: scc",
+        ),
+        "assessment": ("assessments/2025-Q1/scc.yaml", "assessor: scc", "asessor: scc"),
+    }
+    for kind, (name, right, wrong) in cases.items():
+        text = (EXAMPLE / name).read_text(encoding="utf-8")
+        assert right in text, name
+        bad = tmp_path / f"bad-{kind}.yaml"
+        bad.write_text(text.replace(right, wrong, 1), encoding="utf-8")
+        assert _errors(checks[kind], EXAMPLE / name) == [], name
+        misspelt = wrong.split(":")[0].strip()
+        assert f"'{misspelt}' was unexpected" in " ".join(_errors(checks[kind], bad)), kind

@@ -363,3 +363,32 @@ def test_quarter_before_effective_is_reported_not_scored(tmp_path: Path) -> None
         "-C", str(_repo(tmp_path)), "--today", "2025-10-20", "score", "--quarter", "2024-Q4"
     )
     assert result.exit_code == 0 and "not scored" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["score", "review", "export"])
+def test_a_quarter_that_has_not_begun_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    root = write_repo(tmp_path / "r", {"baselines.yaml": BASELINES})
+    # fiscal year from April: 2026-Q4 is January-March 2027, after today 2026-11-29
+    args = ["-C", str(root), "--today", "2026-11-29", command, "--quarter", "2026-Q4"]
+    if command != "score":
+        args += ["--out", str(tmp_path / "out")]
+    result = jw(*args)
+    assert result.exit_code == 2, result.output
+    assert "2026-Q4 starts on 2027-01-01, after today (2026-11-29)" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jwcli import output
+
+    def closed_pipe(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    # What `jw score --format json | head -c 10` meets once head has gone.
+    monkeypatch.setattr(output, "scorecard_json", closed_pipe)
+    root = write_repo(tmp_path / "r", {"baselines.yaml": BASELINES})
+    result = jw("-C", str(root), "--today", "2026-11-29", "score", "--format", "json")
+    assert result.exit_code == 1
+    assert "internal error" not in result.stderr

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from jwcli.model.common import BEHAVIOUR_SHORT
 from jwcli.model.findings import Finding
 
 
@@ -76,18 +78,6 @@ def written(paths: Iterable[Path]) -> None:
 
 # -- jw score ---------------------------------------------------------------------------------
 
-_SHORT_BEHAVIOURS = {
-    "objectives-met": "Objectives met",
-    "cost-optimisation": "Cost optimisation",
-    "objectives-aligned": "Objectives aligned",
-    "commercial-trust": "Commercial trust",
-    "flexible-charter": "Flexible charter",
-    "critical-friend": "Critical friend",
-    "innovation": "Innovation",
-    "evidence-based": "Evidence-based",
-    "peer-reputation": "Peer reputation",
-    "internal-alignment": "Internal alignment",
-}
 _RAG_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}
 _RAG_LETTER = {"green": "G", "amber": "A", "red": "R"}
 _ARROWS = {"up": "↑", "down": "↓", "level": "→"}
@@ -195,7 +185,7 @@ def _indented(console: Any, text: Any, indent: int) -> None:
 
 # width of the behaviour column (its longest short name, padded and bordered), and the width a
 # score cell needs ("0.00 A ↑")
-_LABEL_WIDTH = 1 + 1 + max(len(v) for v in _SHORT_BEHAVIOURS.values()) + 1
+_LABEL_WIDTH = 1 + 1 + max(len(v) for v in BEHAVIOUR_SHORT.values()) + 1
 _CELL_WIDTH = len("0.00 A ↑")
 
 
@@ -230,7 +220,7 @@ def _score_tables(console: Any, card: Any, fancy: bool) -> None:
                 min_width=_CELL_WIDTH,
                 max_width=max(_CELL_WIDTH, room - 3),
             )
-        for behaviour_id, short in _SHORT_BEHAVIOURS.items():
+        for behaviour_id, short in BEHAVIOUR_SHORT.items():
             cells = [
                 _score_text(b.reported, b.rag, b.trend, fancy)
                 for b in (party.behaviour(behaviour_id) for party in chunk)
@@ -292,7 +282,7 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
             gap = flag.to_json()["self_gap"]
             view = "better" if gap > 0 else "worse"
             parts.append(f"self gap {gap:+.2f}: sees itself {view} than its partners do")
-        line = Text(f"{flag.party} · {_SHORT_BEHAVIOURS[flag.behaviour]}: " + "; ".join(parts))
+        line = Text(f"{flag.party} · {BEHAVIOUR_SHORT[flag.behaviour]}: " + "; ".join(parts))
         _indented(console, line, 2)
 
     console.print(Text("\nTriggers", style="bold"))
@@ -309,7 +299,7 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
         line.append(t.trigger, style="bold")
         line.append(f" · {t.party}: {t.metric} {t.value} {sign} {t.threshold}{run}")
         if t.behaviours:
-            line.append(" (" + ", ".join(_SHORT_BEHAVIOURS[b] for b in t.behaviours) + ")")
+            line.append(" (" + ", ".join(BEHAVIOUR_SHORT[b] for b in t.behaviours) + ")")
         _indented(console, line, 2)
         _indented(console, Text(f"level {t.level}, {t.name}: {t.action}"), 4)
         answer = f"answered by {t.answered_by}" if t.answered_by else "not yet answered"
@@ -545,3 +535,76 @@ def assess_behaviour(
         _say(f"    [{i}] {item.id}: {item.line}")
     if len(evidence) > shown:
         _say(f"    ... and {len(evidence) - shown} more")
+
+
+# -- progress (long loads and exports) and jw export --------------------------------------------
+
+
+class _LazyProgress:
+    """A Rich progress bar on stderr that appears only once the work has taken `after` seconds
+    and is not nearly done, so quick runs never flash a bar; it vanishes when done."""
+
+    def __init__(self, description: str, after: float) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._description = description
+        self._after = after
+        self._started_at: float | None = None
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if self._started_at is None:
+            self._started_at = now
+        if self._bar is None:
+            if now - self._started_at < self._after or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self._bar = Progress(
+                "{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self._description, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _stderr_is_terminal() -> bool:
+    import os
+
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def progress(description: str, *, after: float = 0.5) -> Iterator[Any]:
+    """A callback `(done, total)` drawing a progress bar on stderr, or None when stderr is not
+    a terminal (CI logs, pipes, tests): library functions skip their reports then."""
+    if not _stderr_is_terminal():
+        yield None
+        return
+    bar = _LazyProgress(description, after)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def raw(data: bytes) -> None:
+    """Machine output (`jw export --format json --out -`) to stdout, as it is."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()

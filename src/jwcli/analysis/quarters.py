@@ -53,6 +53,21 @@ def parse_quarter_argument(text: str, today: dt.date, fiscal_year_start: int = 1
     return Quarter.from_argument(text)
 
 
+def require_started(quarter: Quarter, today: dt.date, fiscal_year_start: int = 1) -> Quarter:
+    """Refuse a quarter that has not begun: scored as of today it would show every KPI as
+    unmeasured and fire triggers for work nobody could have done yet."""
+    start = quarter.start(fiscal_year_start)
+    if start > today:
+        from jwcli.errors import UsageError
+
+        raise UsageError(
+            f"{quarter} starts on {start.isoformat()}, after today ({today.isoformat()}); "
+            "choose a quarter that has begun",
+            hint="use --today to evaluate the data as of another date",
+        )
+    return quarter
+
+
 def first_scored_quarter(charter: Charter) -> Quarter:
     """The quarter containing the charter's `effective` date: no earlier quarter is scored."""
     return Quarter.of(charter.effective, charter.fiscal_year_start)

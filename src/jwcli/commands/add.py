@@ -17,6 +17,13 @@ import typer
 from typer.core import TyperGroup
 
 from jwcli.cli import app, options, repo_root, today_of
+from jwcli.completion import (
+    complete_kpis,
+    complete_parties,
+    complete_quarter_labels,
+    complete_quarters,
+    complete_services,
+)
 from jwcli.errors import DataInvalid, EnvironmentProblem, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -89,8 +96,18 @@ def _option_help(spec: FieldSpec) -> str:
     return text
 
 
+# Completion of option values from the charter, by what the field refers to (or its name).
+_COMPLETERS: dict[str, Any] = {
+    "party": complete_parties,
+    "KPI": complete_kpis,
+    "service": complete_services,
+    "period": complete_quarter_labels,
+}
+
+
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     metavar = _METAVARS.get(spec.name)
+    complete = _COMPLETERS.get(spec.refers_to or spec.name)
     if spec.shape == "flag":
         annotation: Any = Annotated[bool, typer.Option(spec.option, help=_option_help(spec))]
         return inspect.Parameter(
@@ -103,7 +120,10 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
         if metavar is None:
             metavar = "NUMBER" if spec.numeric else ("ID" if spec.refers_to else "TEXT")
         annotation = Annotated[
-            str | None, typer.Option(spec.option, help=_option_help(spec), metavar=metavar)
+            str | None,
+            typer.Option(
+                spec.option, help=_option_help(spec), metavar=metavar, autocompletion=complete
+            ),
         ]
     else:
         if spec.shape == "mapping":
@@ -111,7 +131,10 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
         else:
             metavar = "ID[,ID...]" if spec.split_commas else "TEXT"
         annotation = Annotated[
-            list[str] | None, typer.Option(spec.option, help=_option_help(spec), metavar=metavar)
+            list[str] | None,
+            typer.Option(
+                spec.option, help=_option_help(spec), metavar=metavar, autocompletion=complete
+            ),
         ]
     return inspect.Parameter(
         spec.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
@@ -393,11 +416,17 @@ def assess(
             "-q",
             metavar="QUARTER",
             help="The quarter rated: 2026-Q1 (also 2026Q1, Q1 2026), `last` or `current`.",
+            autocompletion=complete_quarters,
         ),
     ] = None,
     assessor: Annotated[
         str | None,
-        typer.Option("--assessor", metavar="PARTY", help="The party giving the ratings."),
+        typer.Option(
+            "--assessor",
+            metavar="PARTY",
+            help="The party giving the ratings.",
+            autocompletion=complete_parties,
+        ),
     ] = None,
     party: Annotated[
         list[str] | None,
@@ -407,6 +436,7 @@ def assess(
             metavar="PARTY",
             help="A party to rate (repeat; default: every party, the assessor included, "
             "which is its self-rating).",
+            autocompletion=complete_parties,
         ),
     ] = None,
     rating: Annotated[

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from jwcli.cli import app, options, repo_root
+from jwcli.completion import complete_quarters
 from jwcli.errors import ExitCode
 
 
@@ -21,6 +22,7 @@ def review(
             "-q",
             help="The quarter to review: YYYY-Qn, Qn-YYYY, `last` or `current` "
             "(default: the last completed quarter).",
+            autocompletion=complete_quarters,
         ),
     ] = None,
     fmt: Annotated[
@@ -70,6 +72,7 @@ def review(
         as_of=as_of,
         close=close,
         today=opts.today,
+        cache=not opts.no_cache,
     )
     try:
         result = run_review(request)

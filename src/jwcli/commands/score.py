@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from jwcli.cli import app, load_valid, options, today_of
+from jwcli.completion import complete_parties, complete_quarters
 from jwcli.errors import UsageError
 
 _FORMATS = ("table", "json", "csv")
@@ -18,10 +19,17 @@ def score(
     ctx: typer.Context,
     quarter: Annotated[
         str,
-        typer.Option("--quarter", help=f"The quarter to score: {_QUARTER_HELP}."),
+        typer.Option(
+            "--quarter",
+            help=f"The quarter to score: {_QUARTER_HELP}.",
+            autocompletion=complete_quarters,
+        ),
     ] = "current",
     party: Annotated[
-        str | None, typer.Option("--party", help="Show only this party (its id).")
+        str | None,
+        typer.Option(
+            "--party", help="Show only this party (its id).", autocompletion=complete_parties
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     explain: Annotated[
@@ -41,12 +49,13 @@ def score(
     rel = load_valid(opts)
 
     from jwcli import output
-    from jwcli.analysis.quarters import parse_quarter_argument
+    from jwcli.analysis.quarters import parse_quarter_argument, require_started
     from jwcli.analysis.scoring import score_quarter
 
     charter = rel.charter
     chosen = parse_quarter_argument(quarter, today, charter.fiscal_year_start)
     assert chosen is not None  # the spelling was checked above
+    require_started(chosen, today, charter.fiscal_year_start)
     parties = charter.party_ids()
     if party is not None and party not in parties:
         raise UsageError(f"unknown party `{party}`; choose one of: {', '.join(parties)}")

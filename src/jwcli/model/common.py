@@ -37,6 +37,19 @@ BEHAVIOURS: dict[str, str] = {
     "peer-reputation": "High reputation with peers",
     "internal-alignment": "Internal team aligned",
 }
+# Short labels for tables and charts, where the full titles do not fit.
+BEHAVIOUR_SHORT: dict[str, str] = {
+    "objectives-met": "Objectives met",
+    "cost-optimisation": "Cost optimisation",
+    "objectives-aligned": "Objectives aligned",
+    "commercial-trust": "Commercial trust",
+    "flexible-charter": "Flexible charter",
+    "critical-friend": "Critical friend",
+    "innovation": "Innovation",
+    "evidence-based": "Evidence-based",
+    "peer-reputation": "Peer reputation",
+    "internal-alignment": "Internal alignment",
+}
 BehaviourId = Literal[
     "objectives-met",
     "cost-optimisation",
@@ -202,6 +215,15 @@ RecordId = Annotated[
     WithJsonSchema({"type": "string", "pattern": RECORD_ID_PATTERN}),
 ]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def empty_list() -> Any:
+    """A `[]` default that pydantic need not deep-copy for every model it builds.
+
+    A plain `= []` default is copied with `copy.deepcopy` on each validation: ~40% of a small
+    record's validation time. The schema still says `"default": []`.
+    """
+    return Field(default_factory=list, json_schema_extra={"default": []})
 
 
 def is_record_id(text: str) -> bool:

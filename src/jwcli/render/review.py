@@ -29,7 +29,7 @@ from jwcli.analysis.index import RelIndex, index_of
 from jwcli.analysis.kpis import kpi_series
 from jwcli.analysis.quarters import last_quarters, period
 from jwcli.analysis.scoring import score_quarter
-from jwcli.model.common import BEHAVIOURS
+from jwcli.model.common import BEHAVIOUR_SHORT, BEHAVIOURS
 from jwcli.model.records import Amendment, Cost, Innovation, Lesson, Meeting, RecordBase
 from jwcli.model.records import Escalation as EscalationRecord
 from jwcli.model.relationship import Relationship
@@ -77,18 +77,7 @@ from jwcli.render.pack import (
 )
 
 # Short labels for charts and tables; the full titles (BEHAVIOURS) go alongside.
-SHORT: dict[str, str] = {
-    "objectives-met": "Objectives met",
-    "cost-optimisation": "Cost optimisation",
-    "objectives-aligned": "Objectives aligned",
-    "commercial-trust": "Commercial trust",
-    "flexible-charter": "Flexible charter",
-    "critical-friend": "Critical friend",
-    "innovation": "Innovation",
-    "evidence-based": "Evidence-based",
-    "peer-reputation": "Peer reputation",
-    "internal-alignment": "Internal alignment",
-}
+SHORT = BEHAVIOUR_SHORT
 TOP_ACHIEVEMENTS = 5
 TOP_CONCERNS = 6
 KPI_QUARTERS = 8

@@ -55,6 +55,7 @@ class ReviewRequest:
     as_of: str | None = None  # a git revision
     close: bool = False
     today: dt.date | None = None  # --today / JW_TODAY
+    cache: bool = False  # read and write .jw/cache/ for the working tree (not --no-cache)
 
 
 @dataclass(slots=True)
@@ -111,7 +112,7 @@ def review(request: ReviewRequest) -> ReviewResult:
                 "from a commit",
                 hint="commit (or stash) your changes with git, then run `jw review --close` again",
             )
-    rel, warnings = _load_valid(root, today)
+    rel, warnings = _load_valid(root, today, request.cache)
     source, head = _working_tree_source(root, in_git)
     return _render(request, rel, warnings, today, source, head, in_git)
 
@@ -144,12 +145,13 @@ def _materialise(folder: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def _load_valid(root: Path, today: dt.date) -> tuple[Relationship, int]:
-    from jwcli.checks.validate import has_errors, validate
-    from jwcli.load.repo import load_repo
+def _load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relationship, int]:
+    from jwcli.checks.run import check_repo
+    from jwcli.checks.validate import has_errors
 
-    rel = load_repo(root)
-    findings = validate(rel, today)
+    done = check_repo(root, today, cache=cache, models=True)
+    rel, findings = done.rel, done.findings
+    assert rel is not None  # models=True always loads them
     if has_errors(findings):
         errors: list[Finding] = [f for f in findings if f.is_error]
         raise DataInvalid(
@@ -201,7 +203,11 @@ def _render(
     commit: str | None,
     in_git: bool,
 ) -> ReviewResult:
-    from jwcli.analysis.quarters import last_completed_quarter, parse_quarter_argument
+    from jwcli.analysis.quarters import (
+        last_completed_quarter,
+        parse_quarter_argument,
+        require_started,
+    )
     from jwcli.render.review import NO_AUDIT, build_review
 
     root = request.root
@@ -211,7 +217,7 @@ def _render(
     else:
         parsed = parse_quarter_argument(request.quarter, today, fsm)
         assert parsed is not None  # the spelling was checked before loading
-        quarter = parsed
+        quarter = require_started(parsed, today, fsm)
     default_folder = root / REVIEWS_DIR / str(quarter)
     folder = request.out if request.out is not None else default_folder
     tags = _review_tags(root) if in_git else {}

@@ -7,12 +7,72 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from jwcli import __version__
 from jwcli.errors import RefusedToOverwrite, UsageError
 from jwcli.write.files import create_new
 from jwcli.write.schemas import SCHEMA_FILES, editor_settings, render, schemas
 
-GITIGNORE = "# jw's cache, rebuilt on demand\n.jw/\n"
-GITATTRIBUTES = "*.yaml text eol=lf working-tree-encoding=UTF-8\n*.md text eol=lf\n"
+GITIGNORE = (
+    "# jw's cache, rebuilt on demand\n.jw/\n"
+    "# `jw export` writes here by default: tables rebuilt from the data, not part of the record\n"
+    "exports/\n"
+)
+GITATTRIBUTES = (
+    "*.yaml text eol=lf working-tree-encoding=UTF-8\n"
+    "*.yml text eol=lf working-tree-encoding=UTF-8\n"
+    "*.json text eol=lf\n"
+    "*.md text eol=lf\n"
+)
+# GitHub Actions: `jw validate` on every pull request (annotations on the changed lines) and the
+# scorecard on the run's summary page. `on` is quoted: YAML 1.1 readers take a bare `on` for true.
+WORKFLOW = """\
+# Written by `jw init`: checks this relationship repository on every pull request and push to
+# main, and puts the scorecard on each run's summary page. It is yours to change.
+name: jw
+
+"on":
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+
+env:
+  # The jw to install, pinned to the version that created this repository so that the rules do
+  # not change under a pull request: raise it on purpose. To install jw from your organisation's
+  # copy of its source instead, write e.g. "git+https://github.com/your-org/jw@v{version}".
+  JW_PACKAGE: "jwcli=={version}"
+
+jobs:
+  jw:
+    name: validate and score
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install jw
+        run: python -m pip install "$JW_PACKAGE"
+      - name: Validate the charter, baselines, records and assessments
+        run: jw validate --format github
+      - name: Scorecard on the job summary
+        env:
+          COLUMNS: "120"
+        run: |
+          {{
+            echo "## Scorecard, last quarter"
+            echo '```'
+            jw score --quarter last
+            echo '```'
+            echo "## Scorecard, this quarter so far"
+            echo '```'
+            jw score
+            echo '```'
+          }} >> "$GITHUB_STEP_SUMMARY"
+"""
+WORKFLOW_FILE = ".github/workflows/jw.yml"
 EDITORCONFIG = """\
 root = true
 
@@ -85,6 +145,7 @@ def planned_files(template: str) -> dict[str, bytes]:
         ".gitignore": GITIGNORE.encode(),
         ".gitattributes": GITATTRIBUTES.encode(),
         ".editorconfig": EDITORCONFIG.encode(),
+        WORKFLOW_FILE: WORKFLOW.format(version=__version__).encode(),
         "README.md": _parties_readme(_relationship_name(charter)).encode(),
         ".vscode/settings.json": (json.dumps(editor_settings(), indent=2) + "\n").encode(),
     }

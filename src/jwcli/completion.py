@@ -1,0 +1,139 @@
+"""Shell completion of party ids, KPI ids, service ids and quarters, from the charter.
+
+The shell runs `jw` on every <Tab>, so these read `charter.yaml` with the safe YAML loader alone
+(no Pydantic, no validation, no records) and never raise: a repository that is missing or broken
+just completes nothing. Typer calls them with the context of the command being completed (its
+parents hold `-C/--repo` and `--today` as typed so far) and the word being completed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from jwcli.quarters import Quarter
+
+Completions = list[tuple[str, str]]
+# how far back quarter completion offers labels (ten years), newest first
+_QUARTERS_BACK = 40
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _root_params(ctx: Any) -> dict[str, Any]:
+    while getattr(ctx, "parent", None) is not None:
+        ctx = ctx.parent
+    params = getattr(ctx, "params", None)
+    return params if isinstance(params, dict) else {}
+
+
+def _find_root(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "charter.yaml").is_file():
+            return folder
+    return None
+
+
+def charter_data(ctx: Any) -> dict[str, Any]:
+    """The raw mapping of the repository's charter.yaml, or {} when there is none that parses."""
+    from jwcli.load.yamlsafe import load_file
+
+    repo = _root_params(ctx).get("repo")
+    root = _find_root(Path(repo) if repo else Path.cwd())
+    if root is None:
+        return {}
+    data, _ = load_file(root / "charter.yaml")
+    return data if isinstance(data, dict) else {}
+
+
+def _today(ctx: Any) -> dt.date:
+    text = _root_params(ctx).get("today") or os.environ.get("JW_TODAY") or ""
+    if isinstance(text, str) and _DATE_RE.match(text):
+        return dt.date.fromisoformat(text)
+    return dt.date.today()
+
+
+def _matching(items: Completions, incomplete: str) -> Completions:
+    """Items starting with the word typed; after a comma (`--to north,so`), the last id typed,
+    keeping what comes before it."""
+    head, _, word = incomplete.rpartition(",")
+    prefix = f"{head}," if head else ""
+    taken = set(head.split(",")) if head else set()
+    word = word.lower()
+    return [
+        (prefix + value, help_text)
+        for value, help_text in items
+        if value.lower().startswith(word) and value not in taken
+    ]
+
+
+def _entries(data: dict[str, Any], key: str, label: str) -> Completions:
+    found: Completions = []
+    items = data.get(key)
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            name = item.get(label)
+            found.append((item["id"], name if isinstance(name, str) else ""))
+    return found
+
+
+def _safely(kind: str, ctx: Any, incomplete: str) -> Completions:
+    try:
+        data = charter_data(ctx)
+        if kind in ("quarter", "label"):
+            items = _quarter_items(data, _today(ctx), words=kind == "quarter")
+            return _matching(items, incomplete)
+        key, label = {"party": ("parties", "name"), "kpi": ("kpis", "name")}.get(
+            kind, ("services", "name")
+        )
+        return _matching(_entries(data, key, label), incomplete)
+    except Exception:  # completion must never break the shell: complete nothing instead
+        return []
+
+
+def _quarter_items(data: dict[str, Any], today: dt.date, *, words: bool) -> Completions:
+    fsm = data.get("fiscal_year_start", 1)
+    fsm = fsm if isinstance(fsm, int) and not isinstance(fsm, bool) and 1 <= fsm <= 12 else 1
+    effective = data.get("effective")
+    first: Quarter | None = None
+    if isinstance(effective, str) and _DATE_RE.match(effective):
+        first = Quarter.of(dt.date.fromisoformat(effective), fsm)
+    current = Quarter.of(today, fsm)
+    items: Completions = []
+    if words:
+        items += [("current", str(current)), ("last", str(current.previous()))]
+    q = current
+    for _ in range(_QUARTERS_BACK):
+        if first is not None and q < first:
+            break
+        items.append((str(q), f"{q.start(fsm)} to {q.end(fsm)}"))
+        q = q.previous()
+    return items
+
+
+def complete_parties(ctx: Any, incomplete: str) -> Completions:
+    """The charter's party ids, with each party's name as the hint."""
+    return _safely("party", ctx, incomplete)
+
+
+def complete_kpis(ctx: Any, incomplete: str) -> Completions:
+    """The charter's KPI ids, with each KPI's name as the hint."""
+    return _safely("kpi", ctx, incomplete)
+
+
+def complete_services(ctx: Any, incomplete: str) -> Completions:
+    """The charter's service ids, with each service's name as the hint."""
+    return _safely("service", ctx, incomplete)
+
+
+def complete_quarters(ctx: Any, incomplete: str) -> Completions:
+    """`current`, `last`, then the quarters from the current one back to the charter's first."""
+    return _safely("quarter", ctx, incomplete)
+
+
+def complete_quarter_labels(ctx: Any, incomplete: str) -> Completions:
+    """The quarters as files write them (YYYY-Qn), current first: for a record's `period`."""
+    return _safely("label", ctx, incomplete)
