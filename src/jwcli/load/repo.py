@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from jwcli.errors import NotARepository
+from jwcli.load import cache as _cache
+from jwcli.load import parallel as _parallel
+from jwcli.load.cache import FileCache
 from jwcli.load.pydantic_errors import findings_from_errors
+from jwcli.load.tree import (  # noqa: F401 - find_root is re-exported
+    StatKey,
+    Tree,
+    find_root,
+    list_assessments,
+    scan,
+    walk_records,
+)
 from jwcli.load.yamlsafe import YamlProblem, load_file
 from jwcli.model.assessments import Assessment
 from jwcli.model.baselines import Baselines
@@ -26,35 +37,19 @@ from jwcli.model.relationship import (
     ASSESSMENTS_DIR,
     BASELINES_FILE,
     CHARTER_FILE,
-    RECORDS_DIR,
     AssessmentEntry,
     RecordEntry,
     Relationship,
 )
 from jwcli.quarters import Quarter
 
-
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` holding charter.yaml, as git finds `.git`."""
-    start = start.resolve()
-    if not start.is_dir():
-        raise NotARepository(f"{start} is not a folder", hint="pass an existing folder to -C")
-    for folder in (start, *start.parents):
-        if (folder / CHARTER_FILE).is_file():
-            return folder
-    raise NotARepository(
-        f"no {CHARTER_FILE} in {start} or any folder above it: "
-        "this is not a relationship repository",
-        hint="run `jw init` to create one, or point at one with `jw -C DIR ...`",
-    )
-
-
 _FAILED: Any = object()  # the file could not be read or parsed; a finding says why
 
 
-def _read(root: Path, rel: str, findings: list[Finding]) -> Any:
+def _read(root: Path | str, rel: str, findings: list[Finding]) -> Any:
     try:
-        data, _ = load_file(root / rel)
+        # A str path, joined by hand: a Path per file costs more than reading the file.
+        data, _ = load_file(f"{os.fspath(root)}/{rel}")
     except YamlProblem as problem:
         findings.append(
             Finding(rel, problem.message, problem.rule, line=problem.line, col=problem.col)
@@ -71,7 +66,7 @@ def _validate(model: type[BaseModel], data: Any, rel: str, findings: list[Findin
         return None
 
 
-def load_record(root: Path, rel: str, findings: list[Finding]) -> AnyRecord | None:
+def load_record(root: Path | str, rel: str, findings: list[Finding]) -> AnyRecord | None:
     data = _read(root, rel, findings)
     if data is _FAILED:
         return None
@@ -95,58 +90,116 @@ def load_record(root: Path, rel: str, findings: list[Finding]) -> AnyRecord | No
     return record
 
 
-def _walk_records(root: Path, findings: list[Finding]) -> list[str]:
-    found: list[str] = []
-    top = root / RECORDS_DIR
-    if not top.is_dir():
-        return found
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        base = Path(folder).relative_to(root).as_posix()
-        for name in sorted(files):
-            rel = f"{base}/{name}"
-            if name.endswith(".yaml"):
-                found.append(rel)
-            elif name.endswith(".yml"):
-                findings.append(
-                    Finding(
-                        rel,
-                        "record files must end in `.yaml`: rename this `.yml` file",
-                        "file-name",
-                        line=1,
-                        col=1,
-                    )
+def _walk_records(
+    root: Path, findings: list[Finding], listing: list[tuple[str, StatKey | None]] | None = None
+) -> list[tuple[str, StatKey | None]]:
+    """The `.yaml` files under records/ (from `listing`, a `tree.scan`, when given); a `.yml`
+    file is a finding."""
+    found: list[tuple[str, StatKey | None]] = []
+    if listing is None:
+        listing = walk_records(os.fspath(root))
+    for rel, key in listing:
+        if rel.endswith(".yaml"):
+            found.append((rel, key))
+        else:
+            findings.append(
+                Finding(
+                    rel,
+                    "record files must end in `.yaml`: rename this `.yml` file",
+                    "file-name",
+                    line=1,
+                    col=1,
                 )
+            )
     return found
 
 
-def load_repo(root: Path) -> Relationship:
-    """Read charter, baselines, records and assessments; problems become `load_findings`."""
+# how often a long load reports progress (in files): often enough for a smooth bar, rarely
+# enough that the callback costs nothing measurable
+PROGRESS_EVERY = 256
+
+
+def load_repo(
+    root: Path,
+    on_progress: Callable[[int, int], None] | None = None,
+    *,
+    cache: bool = False,
+    tree: Tree | None = None,
+    workers: int | None = None,
+) -> Relationship:
+    """Read charter, baselines, records and assessments; problems become `load_findings`.
+
+    `on_progress(done, total)`, when given, is called every PROGRESS_EVERY record files and once
+    at the end, with the number of record files read so far and to read.
+
+    With `cache`, models of files unchanged since an earlier run come from `.jw/cache/` (see
+    load/cache.py; repositories under `cache.MIN_FILES` files are not cached); `tree` is a
+    listing already made by `tree.scan`. `workers` caps the processes of a cold parse (None: one
+    per core; 1: parse here, serially).
+    """
     rel = Relationship(root=root)
     findings = rel.load_findings
+    files: FileCache | None = None
+    if cache:
+        if tree is None:
+            tree = scan(root)
+        if len(tree.records) + len(tree.assessments) >= _cache.MIN_FILES:
+            files = FileCache(tree)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # bulk loading makes many small objects and no cycles: the collector only costs
     try:
-        data = _read(root, CHARTER_FILE, findings)
-        if data is not _FAILED:
-            rel.charter = _validate(Charter, data, CHARTER_FILE, findings)
+        rel.charter = _load_whole(root, CHARTER_FILE, Charter, findings, files)
         rel.files_read += 1
         if (root / BASELINES_FILE).is_file():
-            data = _read(root, BASELINES_FILE, findings)
-            if data is not _FAILED:
-                rel.baselines = _validate(Baselines, data, BASELINES_FILE, findings)
+            rel.baselines = _load_whole(root, BASELINES_FILE, Baselines, findings, files)
             rel.files_read += 1
-        _load_records(root, rel, findings)
-        _load_assessments(root, rel, findings)
+        _load_records(root, rel, findings, on_progress, files, tree, workers)
+        _load_assessments(root, rel, findings, files, tree)
+        if files is not None:
+            files.save()
     finally:
         if gc_was_enabled:
             gc.enable()
     return rel
 
 
-def _load_records(root: Path, rel: Relationship, findings: list[Finding]) -> None:
+def _load_whole(
+    root: Path, path: str, model: type[BaseModel], findings: list[Finding], files: FileCache | None
+) -> Any:
+    """One file validated against `model`, from the cache when unchanged; None if it failed."""
+    key = files.tree.key(path) if files is not None else None
+    if files is not None:
+        hit = files.get(path, key)
+        if hit is not None:
+            return hit
+    before = len(findings)
+    data = _read(root, path, findings)
+    if data is _FAILED:
+        return None
+    value = _validate(model, data, path, findings)
+    if files is not None and value is not None and len(findings) == before:
+        files.put(path, key, value)
+    return value
+
+
+def _load_records(
+    root: Path,
+    rel: Relationship,
+    findings: list[Finding],
+    on_progress: Callable[[int, int], None] | None = None,
+    files: FileCache | None = None,
+    tree: Tree | None = None,
+    workers: int | None = None,
+) -> None:
     first_path: dict[str, str] = {}
-    for path in _walk_records(root, findings):
+    base = os.fspath(root)
+    paths = _walk_records(root, findings, tree.records if tree is not None else None)
+    total = len(paths)
+    # First pass, in order: the file-name checks and the cache. What is left is parsed (on
+    # several cores when it pays), then every result is taken in the original order, so the
+    # findings and models are the same however the work was shared.
+    todo: list[tuple[str, str, StatKey | None, AnyRecord | None]] = []
+    for path, key in paths:
         rel.files_read += 1
         record_id = path.rsplit("/", 1)[-1][: -len(".yaml")]
         if not is_record_id(record_id):
@@ -174,42 +227,58 @@ def _load_records(root: Path, rel: Relationship, findings: list[Finding]) -> Non
             )
             continue
         first_path[record_id] = path
-        record = load_record(root, path, findings)
+        todo.append((record_id, path, key, files.get(path, key) if files is not None else None))
+    misses = [path for _, path, _, hit in todo if hit is None]
+    parsed: dict[str, tuple[AnyRecord | None, list[Finding]]] = {}
+    if len(misses) >= _parallel.PARALLEL_MIN and workers != 1:
+        parsed = _parallel.parse_in_parallel(base, misses, workers, on_progress, total)
+    report = on_progress if not parsed else None  # the parallel parse reported as it went
+    for done, (record_id, path, key, record) in enumerate(todo):
+        if report is not None and done % PROGRESS_EVERY == 0:
+            report(done, total)
+        if record is None:
+            if path in parsed:
+                record, found = parsed[path]
+                findings.extend(found)
+            else:
+                found = []
+                record = load_record(base, path, found)
+                findings.extend(found)
+            if record is not None and files is not None and not found:
+                files.put(path, key, record)
         if record is not None:
             rel.records[record_id] = RecordEntry(record_id, path, record)
+    if on_progress is not None:
+        on_progress(total, total)
 
 
-def _load_assessments(root: Path, rel: Relationship, findings: list[Finding]) -> None:
-    top = root / ASSESSMENTS_DIR
-    if not top.is_dir():
-        return
-    for folder in sorted(p for p in top.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for file in sorted(folder.iterdir()):
-            path = f"{ASSESSMENTS_DIR}/{folder.name}/{file.name}"
-            if file.name.startswith(".") or not file.name.endswith((".yaml", ".yml")):
-                continue
-            if file.name.endswith(".yml"):
-                findings.append(
-                    Finding(path, "rename this `.yml` file to `.yaml`", "file-name", line=1, col=1)
+def _load_assessments(
+    root: Path,
+    rel: Relationship,
+    findings: list[Finding],
+    files: FileCache | None = None,
+    tree: Tree | None = None,
+) -> None:
+    listing = tree.assessments if tree is not None else list_assessments(root)
+    for folder, name in listing:
+        path = f"{ASSESSMENTS_DIR}/{folder}/{name}"
+        if name.endswith(".yml"):
+            findings.append(
+                Finding(path, "rename this `.yml` file to `.yaml`", "file-name", line=1, col=1)
+            )
+            continue
+        rel.files_read += 1
+        if Quarter.from_label(folder) is None:
+            findings.append(
+                Finding(
+                    path,
+                    f"folder `{folder}` is not a quarter: name it YYYY-Qn",
+                    "file-name",
+                    line=1,
+                    col=1,
                 )
-                continue
-            rel.files_read += 1
-            if Quarter.from_label(folder.name) is None:
-                findings.append(
-                    Finding(
-                        path,
-                        f"folder `{folder.name}` is not a quarter: name it YYYY-Qn",
-                        "file-name",
-                        line=1,
-                        col=1,
-                    )
-                )
-                continue
-            data = _read(root, path, findings)
-            if data is _FAILED:
-                continue
-            assessment = _validate(Assessment, data, path, findings)
-            if assessment is not None:
-                rel.assessments.append(
-                    AssessmentEntry(path, folder.name, file.name[: -len(".yaml")], assessment)
-                )
+            )
+            continue
+        assessment = _load_whole(root, path, Assessment, findings, files)
+        if assessment is not None:
+            rel.assessments.append(AssessmentEntry(path, folder, name[: -len(".yaml")], assessment))

@@ -17,22 +17,30 @@ import os
 import re
 import stat
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 
-try:
-    from yaml import CSafeLoader as _Loader
+# libyaml's bare parser: a CSafeLoader would also build constructor and resolver state for
+# every file, only to be thrown away (jw builds values from the events itself).
+_Parser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+HAVE_LIBYAML = _Parser is not None
 
-    HAVE_LIBYAML = True
-except ImportError:  # pragma: no cover - exercised by the no-libyaml test through a flag
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-    HAVE_LIBYAML = False
+# O_NONBLOCK: should a FIFO replace the file between the stat and the open, the open returns
+# at once instead of waiting for a writer. It changes nothing for a regular file.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
 
 Loc = tuple[str | int, ...]
 # field path -> (value line, value col, key line, key col); 1-based; key is 0,0 for list items/root
@@ -71,7 +79,7 @@ class YamlProblem(Exception):
         self.rule = rule
 
 
-def read_text(path: Path) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     """Read a file as strict UTF-8 text, refusing it before parsing if it is not plain text."""
     try:
         info = os.stat(path)
@@ -88,13 +96,36 @@ def read_text(path: Path) -> str:
             rule="size",
         )
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = _read_capped(path, size)
     except OSError as exc:
         raise YamlProblem(f"cannot read the file: {exc.strerror}", rule="io") from None
     if len(data) > MAX_BYTES:
         raise YamlProblem(f"file is over the {MAX_BYTES:,}-byte limit", rule="size")
     return decode(data)
+
+
+def _read_capped(path: str | os.PathLike[str], size: int) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them; `size` is what stat said.
+
+    Asking for `size + 1` bytes, unbuffered, costs a fraction of reading into a 1 MiB buffer for
+    every 180-byte file. A read that fills all `size + 1` means the file grew since the stat: go
+    on reading until the end or past the cap. A shorter read of a regular file is its end.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        data = os.read(fd, size + 1)
+        if len(data) <= size:
+            return data
+        chunks, total = [data], len(data)
+        while total <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def decode(data: bytes) -> str:
@@ -193,13 +224,15 @@ def resolve_plain(text: str) -> Any:
 def parse(text: str, *, marks: bool = False, pure_python: bool = False) -> tuple[Any, Marks | None]:
     """Parse one YAML document into plain values (dict, list, str, int, Decimal, bool, None)."""
     check_characters(text)
-    loader: Any = _Loader
-    if pure_python or not HAVE_LIBYAML:
-        loader = yaml.SafeLoader
-        text = _TAB_AFTER_COLON_RE.sub(r"\1 ", text)
+    parser: Any
+    if pure_python or _Parser is None:
+        parser = yaml.SafeLoader(_TAB_AFTER_COLON_RE.sub(r"\1 ", text))
+    else:
+        parser = _Parser(text)
     table: Marks | None = {} if marks else None
     try:
-        return _build(yaml.parse(text, Loader=loader), table), table
+        # Both parsers return None once the stream has ended.
+        return _build(iter(parser.get_event, None), table), table
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "").strip()
@@ -260,25 +293,29 @@ def _build(events: Any, marks: Marks | None) -> Any:
     root: Any = None
     documents = 0
     for event in events:
-        cls = event.__class__.__name__
-        if cls == "ScalarEvent":
-            _refuse_decorations(event)
-            if event.style == '"':
+        cls = type(event)
+        if cls is ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_decorations(event)
+            style = event.style
+            if style == '"':
                 _refuse_escaped_controls(event)
-            value: Any = resolve_plain(event.value) if event.style in (None, "") else event.value
+            value: Any = resolve_plain(event.value) if not style else event.value
             if not stack:
                 root = value
                 if marks is not None:
                     marks[()] = (*_mark(event), 0, 0)
                 continue
             frame = stack[-1]
-            if isinstance(frame[0], dict) and frame[2] is None:
+            if frame[5] is not None and frame[2] is None:
                 _take_key(frame, event)
                 continue
             _attach(stack, value, event, marks)
-        elif cls in ("MappingStartEvent", "SequenceStartEvent"):
-            _refuse_decorations(event)
-            container: Any = {} if cls == "MappingStartEvent" else []
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_decorations(event)
+            is_mapping = cls is MappingStartEvent
+            container: Any = {} if is_mapping else []
             if len(stack) >= MAX_DEPTH:
                 raise YamlProblem("nesting is too deep", *_mark(event))
             if not stack:
@@ -288,21 +325,21 @@ def _build(events: Any, marks: Marks | None) -> Any:
                     marks[()] = (*_mark(event), 0, 0)
             else:
                 frame = stack[-1]
-                if isinstance(frame[0], dict) and frame[2] is None:
+                if frame[5] is not None and frame[2] is None:
                     raise YamlProblem(
                         "a key must be plain text, not a list or mapping", *_mark(event)
                     )
                 loc = _attach(stack, container, event, marks)
-            stack.append([container, loc, None, 0, 0, {} if cls == "MappingStartEvent" else None])
-        elif cls in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.append([container, loc, None, 0, 0, {} if is_mapping else None])
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
             stack.pop()
-        elif cls == "AliasEvent":
+        elif cls is AliasEvent:
             raise YamlProblem(
                 f"alias `*{event.anchor}` is not allowed: write the value out in full",
                 *_mark(event),
                 rule="yaml-alias",
             )
-        elif cls == "DocumentStartEvent":
+        elif cls is DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise YamlProblem(
@@ -340,7 +377,8 @@ def _take_key(frame: list[Any], event: Any) -> None:
 def _attach(stack: list[list[Any]], value: Any, event: Any, marks: Marks | None) -> Loc:
     frame = stack[-1]
     container = frame[0]
-    if isinstance(container, dict):
+    in_mapping = frame[5] is not None
+    if in_mapping:
         key = frame[2]
         container[key] = value
         frame[2] = None
@@ -349,13 +387,9 @@ def _attach(stack: list[list[Any]], value: Any, event: Any, marks: Marks | None)
         container.append(value)
     loc: Loc = (*frame[1], key)
     if marks is not None:
-        marks[loc] = (
-            (*_mark(event), frame[3], frame[4])
-            if isinstance(container, dict)
-            else (*_mark(event), 0, 0)
-        )
+        marks[loc] = (*_mark(event), frame[3], frame[4]) if in_mapping else (*_mark(event), 0, 0)
     return loc
 
 
-def load_file(path: Path, *, marks: bool = False) -> tuple[Any, Marks | None]:
+def load_file(path: str | os.PathLike[str], *, marks: bool = False) -> tuple[Any, Marks | None]:
     return parse(read_text(path), marks=marks)

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from jwcli.model.common import BehaviourId, Date, QuarterLabel, RecordId, Slug, Strict
+from jwcli.model.common import BehaviourId, Date, QuarterLabel, RecordId, Slug, Strict, empty_list
 
 
 class Rating(Strict):
     rating: Annotated[int, Field(ge=1, le=5)]
-    evidence: list[RecordId] = []
+    evidence: list[RecordId] = empty_list()
     note: str | None = None
 
 

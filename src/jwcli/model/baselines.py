@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from jwcli.model.common import Date, Money, Number, Slug, Strict, Text
+from jwcli.model.common import Date, Money, Number, Slug, Strict, Text, empty_list
 
 
 class BaselineCost(Strict):
@@ -46,8 +46,8 @@ class Budget(Strict):
 
 
 class Baselines(Strict):
-    costs: list[BaselineCost] = []
-    market: list[MarketPrice] = []
-    savings_targets: list[SavingsTarget] = []
-    budgets: list[Budget] = []
+    costs: list[BaselineCost] = empty_list()
+    market: list[MarketPrice] = empty_list()
+    savings_targets: list[SavingsTarget] = empty_list()
+    budgets: list[Budget] = empty_list()
     notes: str | None = None

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from jwcli.model.common import Date, Number, Slug, Strict, Text
+from jwcli.model.common import Date, Number, Slug, Strict, Text, empty_list
 
 TriggerMetric = Literal[
     "on-time-rate",
@@ -33,7 +33,7 @@ class Service(Strict):
     id: Slug
     name: Text
     provider: Slug
-    clients: list[Slug] = []
+    clients: list[Slug] = empty_list()
     notes: str | None = None
 
 
@@ -99,8 +99,8 @@ class Trigger(Strict):
 
 
 class Escalation(Strict):
-    levels: list[Level] = []
-    triggers: list[Trigger] = []
+    levels: list[Level] = empty_list()
+    triggers: list[Trigger] = empty_list()
 
 
 class Charter(Strict):
@@ -110,9 +110,9 @@ class Charter(Strict):
     fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     parties: Annotated[list[Party], Field(min_length=1)]
-    services: list[Service] = []
-    objectives: list[Objective] = []
-    kpis: list[Kpi] = []
+    services: list[Service] = empty_list()
+    objectives: list[Objective] = empty_list()
+    kpis: list[Kpi] = empty_list()
     governance: Governance = Governance()
     scoring: Scoring = Scoring()
     escalation: Escalation = Escalation()

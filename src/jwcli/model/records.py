@@ -16,15 +16,16 @@ from jwcli.model.common import (
     Slug,
     Strict,
     Text,
+    empty_list,
 )
 
 
 class RecordBase(Strict):
     date: Date
     summary: Text
-    evidence: list[RecordId] = []
-    attachments: list[str] = []
-    tags: list[str] = []
+    evidence: list[RecordId] = empty_list()
+    attachments: list[str] = empty_list()
+    tags: list[str] = empty_list()
     notes: str | None = None
     supersedes: RecordId | None = None
 
@@ -33,7 +34,7 @@ class Commitment(RecordBase):
     kind: Literal["commitment"]
     party: Slug
     due: Date
-    to: list[Slug] = []
+    to: list[Slug] = empty_list()
     objective: Slug | None = None
     kpi: Slug | None = None
 
@@ -80,7 +81,7 @@ class Innovation(RecordBase):
 class Lesson(RecordBase):
     kind: Literal["lesson"]
     party: Slug
-    services: list[Slug] = []
+    services: list[Slug] = empty_list()
 
 
 class Meeting(RecordBase):
@@ -88,7 +89,7 @@ class Meeting(RecordBase):
     type: Literal["check-in", "quarterly-review", "escalation"]
     attendees: dict[Slug, list[str]]
     invited: list[Slug] | None = None
-    decisions: list[str] = []
+    decisions: list[str] = empty_list()
 
 
 class Claim(RecordBase):
