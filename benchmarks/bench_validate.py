@@ -5,8 +5,10 @@
                                                   [--profile] [--git] [--ledgers]
 
 Generates (or reuses) repositories under benchmarks/out/ with benchmarks/generate.py, then
-prints Markdown tables: (a) reading every file jw reads, bytes only, no parsing; (b) `jw validate`
-as a subprocess (no cache), median of `--runs`, its ratio to (a) and its peak memory; start-up of
+prints Markdown tables: (a) reading every file jw reads, bytes only, no parsing; (b) `jw validate
+--no-cache` as a subprocess on both cores and pinned to one (`taskset`), median of `--runs`, its
+ratio to (a) and its peak memory; jw with its cache: nothing changed (against `git status`), one
+record changed (against (a)), `jw score` and `jw review` (against `hledger balance`); start-up of
 `jw --version` and `jw --help` against `python -c pass`; where the time goes inside one load
 (in-process phases). `--git` also times `git status --porcelain` on the same tree (the target for
 an unchanged repository); `--ledgers` times `bean-check` and `hledger check` on equivalent ledgers
@@ -169,13 +171,13 @@ def bench_validate(root: Path, runs: int) -> dict[str, Any]:
     floor, (files, total) = median_time(lambda: read_all_bytes(root), runs)
     jw = str(VENV_BIN / "jw")
     wall, code, rss, _out, err = median_child(
-        [jw, "-C", str(root), "--today", TODAY, "validate"], runs
+        [jw, "-C", str(root), "--today", TODAY, "--no-cache", "validate"], runs
     )
     summary = err.strip().splitlines()[-1] if err.strip() else "(no summary)"
     match = re.search(r"(\d+) files checked: (\d+) errors?, (\d+) warnings?", summary)
     if code != 0 or match is None or match[2] != "0":
         raise SystemExit(f"jw validate on {root} did not pass (exit {code}): {summary}")
-    return {
+    found = {
         "files": files,
         "bytes": total,
         "floor": floor,
@@ -184,6 +186,89 @@ def bench_validate(root: Path, runs: int) -> dict[str, Any]:
         "errors": int(match[2]),
         "warnings": int(match[3]),
     }
+    if shutil.which("taskset"):
+        # the same cold run pinned to one core: load_repo then parses serially
+        one, _, _, _, _ = median_child(
+            ["taskset", "-c", "0", jw, "-C", str(root), "--today", TODAY, "--no-cache", "validate"],
+            runs,
+        )
+        found["validate_one_core"] = one
+    return found
+
+
+def _quarter_before(today: str) -> str:
+    """The last completed quarter on `today`, as `jw review` defaults to (fiscal year from April,
+    as generate.py writes the charter)."""
+    import datetime as dt
+
+    date = dt.date.fromisoformat(today)
+    fiscal_month = (date.month - 4) % 12  # 0 = April
+    year = date.year if date.month >= 4 else date.year - 1
+    number = fiscal_month // 3 + 1
+    if number == 1:
+        return f"{year - 1}-Q4"
+    return f"{year}-Q{number - 1}"
+
+
+def bench_cache(root: Path, runs: int) -> dict[str, Any]:
+    """jw with its cache (.jw/cache/): nothing changed, one record changed, score and review.
+
+    The cache is built by one untimed run. Files written within 2 s of a run are never cached
+    (load/cache.py), so a freshly generated tree is left to age first.
+    """
+    jw = [str(VENV_BIN / "jw"), "-C", str(root), "--today", TODAY]
+    newest = max(p.stat().st_ctime for p in (root / "records").iterdir())
+    time.sleep(max(0.0, newest + 2.5 - time.time()))
+    run_child([*jw, "validate"])  # builds the cache
+    found: dict[str, Any] = {}
+    wall, code, rss, _out, err = median_child([*jw, "validate"], runs)
+    if code != 0:
+        raise SystemExit(f"cached jw validate failed (exit {code}): {err[-300:]}")
+    found["unchanged"] = (wall, rss)
+
+    # One record changed before every run: a comment line added and taken away in turn, so the
+    # file really differs each time (and is re-parsed), and every other file comes from the cache.
+    victim = next(iter(sorted((root / "records").iterdir())))
+    target = sorted(victim.iterdir())[len(list(victim.iterdir())) // 2]
+    original = target.read_bytes()
+    times, peak = [], 0
+    try:
+        for n in range(runs + 1):
+            target.write_bytes(original + f"# benchmark edit {n}\n".encode())
+            elapsed, code, rss, _out, err = run_child([*jw, "validate"])
+            if code != 0:
+                raise SystemExit(f"jw validate after one edit failed (exit {code}): {err[-300:]}")
+            if n:  # the first run is the untimed warm-up, as everywhere else
+                times.append(elapsed)
+                peak = max(peak, rss)
+    finally:
+        target.write_bytes(original)
+    found["one_changed"] = (statistics.median(times), peak)
+    run_child([*jw, "validate"])  # the restored file: back to the unchanged state
+
+    quarter = _quarter_before(TODAY)
+    wall, code, rss, _out, err = median_child([*jw, "score", "--quarter", quarter], runs)
+    if code != 0:
+        raise SystemExit(f"jw score failed (exit {code}): {err[-300:]}")
+    found["score"] = (wall, rss)
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [*jw, "review", "--quarter", quarter, "--format", "md,html,json", "--out", out]
+        wall, code, rss, _out, err = median_child(cmd, runs)
+    if code != 0:
+        raise SystemExit(f"jw review failed (exit {code}): {err[-300:]}")
+    found["review"] = (wall, rss)
+    return found
+
+
+def bench_hledger_balance(root: Path, runs: int, hledger: str | None) -> tuple[float, int] | None:
+    journal = root / "ledgers" / "all.journal"
+    if not hledger or not journal.is_file():
+        return None
+    wall, code, rss, _out, err = median_child([hledger, "-f", str(journal), "balance"], runs)
+    if code != 0:
+        print(f"hledger balance failed (exit {code}): {err[-300:]}", file=sys.stderr)
+        return None
+    return wall, rss
 
 
 def bench_git(root: Path, runs: int) -> float:
@@ -312,8 +397,13 @@ def phases(root: Path) -> dict[str, float]:
     del texts, datas
     gc.collect()
     started = time.perf_counter()
+    rel = load_repo(root, workers=1)
+    result["load_repo, one core (all of the above, all files)"] = time.perf_counter() - started
+    del rel
+    gc.collect()
+    started = time.perf_counter()
     rel = load_repo(root)
-    result["load_repo (all of the above, all files)"] = time.perf_counter() - started
+    result["load_repo, both cores"] = time.perf_counter() - started
     started = time.perf_counter()
     validate(rel, dt.date.fromisoformat(TODAY))
     result["validate (checks + locate)"] = time.perf_counter() - started
@@ -329,7 +419,7 @@ def profile(root: Path, top: int) -> str:
     today = dt.date.fromisoformat(TODAY)
 
     def work() -> None:
-        validate(load_repo(root), today)
+        validate(load_repo(root, workers=1), today)  # serial: a profile sees one process
 
     work()  # warm
     if importlib.util.find_spec("pyinstrument") is not None:
@@ -416,6 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=15)
     parser.add_argument("--no-phases", action="store_true", help="skip the in-process phases")
     parser.add_argument(
+        "--no-cache-runs",
+        action="store_true",
+        help="skip the runs with the cache (nothing changed, one change, score, review)",
+    )
+    parser.add_argument(
         "--git",
         action="store_true",
         help="also time `git status --porcelain` (commits the tree once)",
@@ -464,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             extra[n].update(bench_ledgers(repos[n], args.runs, args.bean_check, args.hledger))
 
+    cached = {n: bench_cache(repos[n], args.runs) for n in sizes} if not args.no_cache_runs else {}
+    balance = {n: bench_hledger_balance(repos[n], args.runs, args.hledger) for n in sizes}
+
     heads = " | ".join(f"{n:,} records" for n in sizes)
     print(f"## jw validate (cold: no cache), median of {args.runs}\n")
     print(f"| figure | {heads} |")
@@ -478,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     row("(a) read all bytes, no parsing (the floor)", [fmt_s(r["floor"]) for r in res])
     row("(b) `jw validate`, subprocess", [fmt_s(r["validate"]) for r in res])
     row("**ratio b/a**", [f"**{r['validate'] / r['floor']:.1f}x**" for r in res])
+    if all("validate_one_core" in r for r in res):
+        one_core = [fmt_s(r["validate_one_core"]) for r in res]
+        row("(b1) `jw validate`, cold, one core (taskset)", one_core)
     row("`jw validate` per file", [f"{r['validate'] / r['files'] * 1e6:.0f} µs" for r in res])
     row("peak RSS of `jw validate`", [fmt_mb(r["rss"]) for r in res])
     row("findings", [f"{r['errors']} errors, {r['warnings']} warnings" for r in res])
@@ -490,7 +591,49 @@ def main(argv: list[str] | None = None) -> int:
         )
         if name != "git status --porcelain":
             row(f"peak RSS of `{name}`", [fmt_mb(g[1]) if g else "-" for g in got])
+        if name.startswith("bean-check -C (all") and all("validate_one_core" in r for r in res):
+            row(
+                f"ratio `jw validate` one core / `{name}`",
+                [
+                    f"{r['validate_one_core'] / g[0]:.2f}x" if g else "-"
+                    for r, g in zip(res, got, strict=True)
+                ],
+            )
     print()
+
+    if cached:
+        print(f"## jw with its cache (.jw/cache/), median of {args.runs}\n")
+        print(f"| figure | {heads} |")
+        print("|---|" + "---|" * len(sizes))
+        got = [cached[n] for n in sizes]
+        git_status = [extra[n].get("git status --porcelain") for n in sizes]
+        row("`jw validate`, nothing changed", [fmt_s(c["unchanged"][0]) for c in got])
+        row(
+            "ratio to `git status --porcelain` (target ≤ 3x)",
+            [
+                f"**{c['unchanged'][0] / g[0]:.1f}x**" if g else "- (run with --git)"
+                for c, g in zip(got, git_status, strict=True)
+            ],
+        )
+        row("`jw validate`, one record changed", [fmt_s(c["one_changed"][0]) for c in got])
+        row(
+            "ratio to reading the bytes (target ≤ 1.5x)",
+            [f"**{c['one_changed'][0] / r['floor']:.1f}x**" for c, r in zip(got, res, strict=True)],
+        )
+        row("peak RSS, one record changed", [fmt_mb(c["one_changed"][1]) for c in got])
+        row("`jw score`, warm", [fmt_s(c["score"][0]) for c in got])
+        row("`jw review` (md, html, json), warm", [fmt_s(c["review"][0]) for c in got])
+        bal = [balance[n] for n in sizes]
+        row("`hledger balance`, all records", [fmt_s(b[0]) if b else "-" for b in bal])
+        for name in ("score", "review"):
+            row(
+                f"ratio `jw {name}` / `hledger balance` (target ≤ 0.5x)",
+                [
+                    f"**{c[name][0] / b[0]:.2f}x**" if b else "- (run with --ledgers)"
+                    for c, b in zip(got, bal, strict=True)
+                ],
+            )
+        print()
 
     start, heavy = bench_startup(args.startup_runs)
     base = start["python -c pass"][0]

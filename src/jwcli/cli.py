@@ -6,6 +6,7 @@ Heavy modules (pydantic, yaml, jinja2, rich) are imported inside the commands th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -26,6 +27,7 @@ class Options:
     repo: Path | None = None
     today: dt.date | None = None
     debug: bool = False
+    no_cache: bool = False
 
 
 class JwGroup(TyperGroup):
@@ -41,6 +43,12 @@ class JwGroup(TyperGroup):
                 raise
             _error(str(exc))
             raise typer.Exit(int(exc.exit_code)) from None
+        except BrokenPipeError:
+            # The reader went away (`jw audit | head`): nothing to report, and nothing more to
+            # write; stdout is pointed at devnull so the interpreter's final flush stays quiet.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _error("interrupted; nothing was left half-written")
             raise typer.Exit(130) from None
@@ -112,11 +120,18 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read and check every file afresh; neither read nor write .jw/cache/.",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    ctx.obj = Options(repo=repo, debug=debug)
+    ctx.obj = Options(repo=repo, debug=debug, no_cache=no_cache)
     ctx.obj.today = _parse_today(today)
 
 
@@ -130,7 +145,7 @@ def today_of(opts: Options) -> dt.date:
 
 
 def repo_root(opts: Options) -> Path:
-    from jwcli.load.repo import find_root
+    from jwcli.load.tree import find_root
 
     return find_root(opts.repo or Path.cwd())
 
@@ -141,15 +156,17 @@ def load_valid(opts: Options) -> Any:
     Returns the `Relationship`. Warnings never block (commands.md).
     """
     from jwcli import output
-    from jwcli.checks.validate import has_errors, validate
-    from jwcli.load.repo import load_repo
+    from jwcli.checks.run import check_repo
 
-    rel = load_repo(repo_root(opts))
-    findings = validate(rel, today_of(opts))
-    if has_errors(findings):
-        output.findings([f for f in findings if f.is_error], "text", files=rel.files_read)
+    with output.progress("Reading files") as tick:
+        done = check_repo(
+            repo_root(opts), today_of(opts), cache=not opts.no_cache, models=True, on_progress=tick
+        )
+    findings = done.findings
+    if any(f.is_error for f in findings):
+        output.findings([f for f in findings if f.is_error], "text", files=done.files_read)
         raise typer.Exit(int(ExitCode.FINDINGS))
-    return rel
+    return done.rel
 
 
 @app.command()
@@ -162,16 +179,18 @@ def validate(
 ) -> None:
     """Check every file: types, references, dates, money, SMART KPIs and evidence."""
     from jwcli import output
-    from jwcli.checks.validate import has_errors, validate
-    from jwcli.load.repo import load_repo
+    from jwcli.checks.run import check_repo
 
     if fmt not in ("text", "json", "github"):
         raise UsageError(f"--format must be text, json or github, not `{fmt}`")
     opts = options(ctx)
-    rel = load_repo(repo_root(opts))
-    findings = validate(rel, today_of(opts))
-    output.findings(findings, fmt, files=rel.files_read)
-    if has_errors(findings, strict):
+    with output.progress("Reading files") as tick:
+        done = check_repo(
+            repo_root(opts), today_of(opts), cache=not opts.no_cache, on_progress=tick
+        )
+    findings = done.findings
+    output.findings(findings, fmt, files=done.files_read)
+    if any(f.is_error or strict for f in findings):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
@@ -227,4 +246,4 @@ def main() -> None:
 
 
 # The other commands live in jwcli/commands/; importing a module registers its commands.
-from jwcli.commands import add, audit, review, score  # noqa: E402, F401
+from jwcli.commands import add, audit, export, review, score  # noqa: E402, F401

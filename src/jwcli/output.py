@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from jwcli.model.common import BEHAVIOUR_SHORT
+from jwcli.behaviours import BEHAVIOUR_SHORT
 from jwcli.model.findings import Finding
 
 

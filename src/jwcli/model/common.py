@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from jwcli.behaviours import BEHAVIOUR_SHORT as BEHAVIOUR_SHORT  # re-exported
+from jwcli.behaviours import BEHAVIOURS as BEHAVIOURS  # re-exported
 from jwcli.quarters import Quarter
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -23,33 +25,6 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG_RE = re.compile(SLUG_PATTERN)
 _RECORD_ID_RE = re.compile(RECORD_ID_PATTERN)
 
-BEHAVIOURS: dict[str, str] = {
-    "objectives-met": "Collaborative working objectives are being met",
-    "cost-optimisation": "Optimising collaborative working costs",
-    "objectives-aligned": (
-        "Joint working objectives continually tested and aligned against business objectives"
-    ),
-    "commercial-trust": "Inherent commercial trust",
-    "flexible-charter": "Flexible relationship charter",
-    "critical-friend": "Critical friend supplier",
-    "innovation": "Collaboration / innovation",
-    "evidence-based": "Evidence-based results",
-    "peer-reputation": "High reputation with peers",
-    "internal-alignment": "Internal team aligned",
-}
-# Short labels for tables and charts, where the full titles do not fit.
-BEHAVIOUR_SHORT: dict[str, str] = {
-    "objectives-met": "Objectives met",
-    "cost-optimisation": "Cost optimisation",
-    "objectives-aligned": "Objectives aligned",
-    "commercial-trust": "Commercial trust",
-    "flexible-charter": "Flexible charter",
-    "critical-friend": "Critical friend",
-    "innovation": "Innovation",
-    "evidence-based": "Evidence-based",
-    "peer-reputation": "Peer reputation",
-    "internal-alignment": "Internal alignment",
-}
 BehaviourId = Literal[
     "objectives-met",
     "cost-optimisation",
