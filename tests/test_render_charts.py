@@ -202,6 +202,7 @@ def test_project_and_funnel_labels() -> None:
         measured_annual=Decimal(32000),
         realised_vs_target=Decimal("0.1667"),
         realised_vs_measured=Decimal(-12000),
+        implemented_vs_measured=Decimal(-12000),
     )
     texts = _texts(str(charts.funnel(view, "GBP")))
     assert "£60,000 a year (3 savings)" in texts

@@ -46,3 +46,32 @@ def test_example_pack_matches_the_golden_files(tmp_path: Path) -> None:
             f"{name} differs from tests/golden/{name}; if the change is intended, regenerate "
             "with JW_UPDATE_GOLDEN=1 and review the diff"
         )
+
+
+def test_the_example_pack_names_the_drift_between_implemented_and_measured_savings(
+    tmp_path: Path,
+) -> None:
+    """The story the example exists to show: 22m a year declared implemented, 3.3m measured."""
+    from tests.helpers import jw
+
+    out = tmp_path / "pack"
+    result = jw(
+        "-C",
+        str(EXAMPLE),
+        "--today",
+        "2026-11-29",
+        "review",
+        "--quarter",
+        "2026-Q2",
+        "--format",
+        "md",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "review.md").read_text(encoding="utf-8")
+    # implemented or further £22,000,000 a year; the cost records measure £3,325,744 a year
+    # (both in the funnel table); 22,000,000 - 3,325,744 = 18,674,256
+    assert "| implemented | 11 | £22,000,000 |" in text
+    assert "| Measured from cost records (annualised) | | £3,325,744 |" in text
+    assert "Savings declared implemented exceed what the cost records show by £18,674,256" in text

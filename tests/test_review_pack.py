@@ -121,6 +121,8 @@ def test_savings_funnel_against_target_and_measured(pack: ReviewPack) -> None:
     # measured from costs: (10000 - 2000) × 4 = 32000; realised 20000 - 32000 = -12000
     assert f.measured_annual == Decimal("32000.00")
     assert f.realised_vs_measured == Decimal("-12000.00")
+    # implemented or further 20000 - 32000 measured: no gap to report
+    assert f.implemented_vs_measured == Decimal("-12000.00")
 
 
 def test_innovation_evidence_and_alignment(pack: ReviewPack) -> None:

@@ -271,6 +271,9 @@ class FunnelView:
     measured_annual: Decimal | None  # Σ (baseline/4 − run cost) × 4 over the quarter's cost records
     realised_vs_target: Decimal | None  # 4 places
     realised_vs_measured: Decimal | None  # realised − measured
+    # implemented (or further) − measured: savings said to be in place that the costs do not show,
+    # which is how shared-service savings drift out of sight
+    implemented_vs_measured: Decimal | None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

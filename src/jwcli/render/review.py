@@ -415,6 +415,7 @@ class _Builder:
         measured_parts = [c.saving for c in runs if c.saving is not None]
         measured = _money(sum(measured_parts, Fraction(0)) * 4) if measured_parts else None
         realised = stages[-1].amount
+        implemented = stages[STAGES.index("implemented")].amount
         lines = [
             SavingLine(
                 id=c.id,
@@ -438,6 +439,7 @@ class _Builder:
                     rate4(Fraction(realised) / Fraction(target_total)) if target_total else None
                 ),
                 realised_vs_measured=None if measured is None else realised - measured,
+                implemented_vs_measured=None if measured is None else implemented - measured,
             ),
             lines,
         )
@@ -796,6 +798,15 @@ class _Builder:
                     )
                 )
         f = costs.funnel
+        if f.implemented_vs_measured is not None and f.implemented_vs_measured > 0:
+            points.append(
+                Point(
+                    f"Savings declared implemented exceed what the cost records show by "
+                    f"{_money_text(f.implemented_vs_measured, cur)} a year",
+                    "costs",
+                    "amber",
+                )
+            )
         if f.realised_vs_measured is not None and f.realised_vs_measured > 0:
             points.append(
                 Point(
