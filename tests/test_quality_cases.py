@@ -1105,3 +1105,17 @@ def test_case14_newline_in_data_cannot_forge_a_finding_line(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert not any(line.startswith("records/forged.yaml") for line in result.stdout.splitlines())
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_record_file_that_is_a_symbolic_link_is_refused_not_read(tmp_path: Path) -> None:
+    # A link leading out of the repository would have its content quoted back in messages.
+    secret = tmp_path / "outside.yaml"
+    secret.write_text("kind: lesson\ndate: 2026-05-12\nsummary: SECRET-OUTSIDE-TEXT\nparty: acme\n")
+    root = make_repo(tmp_path / "repo", {})
+    link = root / "records" / "2026-05-12-linked.yaml"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(secret)
+    result = validate(root)
+    assert result.exit_code == 1
+    assert "records/2026-05-12-linked.yaml:1:1: error: a symbolic link" in result.stdout
+    assert "SECRET-OUTSIDE-TEXT" not in result.stdout + result.stderr

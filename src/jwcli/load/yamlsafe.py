@@ -40,7 +40,13 @@ HAVE_LIBYAML = _Parser is not None
 
 # O_NONBLOCK: should a FIFO replace the file between the stat and the open, the open returns
 # at once instead of waiting for a writer. It changes nothing for a regular file.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+# O_NOFOLLOW: a link swapped in between the lstat and the open is refused too.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+)
 
 Loc = tuple[str | int, ...]
 # field path -> (value line, value col, key line, key col); 1-based; key is 0,0 for list items/root
@@ -82,9 +88,17 @@ class YamlProblem(Exception):
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a file as strict UTF-8 text, refusing it before parsing if it is not plain text."""
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
     except OSError as exc:
         raise YamlProblem(f"cannot read the file: {exc.strerror}", rule="io") from None
+    if stat.S_ISLNK(info.st_mode):
+        # A link can lead out of the repository (to /etc/passwd, say) and then its content would
+        # be quoted back in messages; the data must be the repository's own files.
+        raise YamlProblem(
+            "a symbolic link: jw reads only files kept in the repository itself; replace the "
+            "link with the file",
+            rule="io",
+        )
     if not stat.S_ISREG(info.st_mode):
         # Opening a FIFO or device would block or never end; only plain files are read.
         raise YamlProblem("not a regular file: replace it with a plain text file", rule="io")
