@@ -24,8 +24,8 @@ def _alignment(idx: RelIndex, quarter: Quarter, party: str, behaviour: str) -> A
     own = next(
         (
             r.rating
-            for r in idx.ratings.get(quarter, ())
-            if r.party == party and r.assessor == party and r.behaviour == behaviour
+            for r in idx.ratings_of.get((quarter, party), ())
+            if r.assessor == party and r.behaviour == behaviour
         ),
         None,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -118,22 +118,26 @@ def _core(idx: RelIndex, commitment_id: str, known: int) -> _Core:
     return core
 
 
-def commitment_state(idx: RelIndex, commitment_id: str, as_of: dt.date) -> CommitmentState:
-    """The state of one active commitment on `as_of`."""
-    c = idx.commitments[commitment_id]
-    known = bisect_right(idx.update_dates.get(commitment_id, ()), as_of)
-    core = _core(idx, commitment_id, known)
-    status: CommitmentStatus
+def _status(core: _Core, as_of: dt.date) -> CommitmentStatus:
     if core.withdrawn:
-        status = "withdrawn"
-    elif core.delivered is not None:
-        status = "on-time" if core.delivered <= core.effective else "late"
-    elif core.missed or core.withdrawn_late:
-        status = "missed"
-    elif core.effective < as_of:
-        status = "overdue"
-    else:
-        status = "open"
+        return "withdrawn"
+    if core.delivered is not None:
+        return "on-time" if core.delivered <= core.effective else "late"
+    if core.missed or core.withdrawn_late:
+        return "missed"
+    return "overdue" if core.effective < as_of else "open"
+
+
+def commitment_state(
+    idx: RelIndex, commitment_id: str, as_of: dt.date, core: _Core | None = None
+) -> CommitmentState:
+    """The state of one active commitment on `as_of` (`core`: its known updates, when worked
+    out already)."""
+    c = idx.commitments[commitment_id]
+    if core is None:
+        known = bisect_right(idx.update_dates.get(commitment_id, ()), as_of)
+        core = _core(idx, commitment_id, known)
+    status = _status(core, as_of)
     return CommitmentState(
         id=commitment_id,
         party=c.party,
@@ -157,6 +161,21 @@ def commitment_states(
         for cid, c in idx.commitments.items()
         if party is None or c.party == party
     ]
+    states.sort(key=lambda s: (s.effective_due, s.id))
+    return states
+
+
+def commitments_in(
+    rel: Relationship, as_of: dt.date, statuses: Collection[str]
+) -> list[CommitmentState]:
+    """`commitment_states(rel, as_of)` with only the given statuses, in the same order; the
+    others are never built (the review lists only the overdue ones out of every commitment)."""
+    idx = index_of(rel)
+    states = []
+    for cid in idx.commitments:
+        core = _core(idx, cid, bisect_right(idx.update_dates.get(cid, ()), as_of))
+        if _status(core, as_of) in statuses:
+            states.append(commitment_state(idx, cid, as_of, core))
     states.sort(key=lambda s: (s.effective_due, s.id))
     return states
 

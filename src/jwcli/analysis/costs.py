@@ -38,40 +38,48 @@ class RunCost:
     actual: Decimal | None  # sum of the party's run-cost records for the quarter
     records: tuple[str, ...]
     target_rate: Decimal | None
+    # The derived figures are read several times per cost by scoring (progress, then the trigger
+    # metric's rate) and each is a chain of Fraction divisions: worked out once, on creation.
+    _base: Fraction | None = field(init=False, repr=False, compare=False)
+    _saving: Fraction | None = field(init=False, repr=False, compare=False)
+    _rate: Fraction | None = field(init=False, repr=False, compare=False)
+    _progress: Fraction | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        base = None if self.baseline_annual is None else Fraction(self.baseline_annual) / 4
+        saving = None if base is None or self.actual is None else base - Fraction(self.actual)
+        rate = None if base is None or saving is None or base == 0 else saving / base
+        object.__setattr__(self, "_base", base)
+        object.__setattr__(self, "_saving", saving)
+        object.__setattr__(self, "_rate", rate)
+        progress = None
+        if rate is not None and self.target_rate:  # a zero target raises on reading, as ever
+            progress = min(Fraction(1), max(Fraction(0), rate / Fraction(self.target_rate)))
+        object.__setattr__(self, "_progress", progress)
 
     @property
     def baseline_quarter(self) -> Fraction | None:
-        return None if self.baseline_annual is None else Fraction(self.baseline_annual) / 4
+        return self._base
 
     @property
     def saving(self) -> Fraction | None:
         """Baseline/4 minus actual: what was saved this quarter (negative: it cost more)."""
-        base = self.baseline_quarter
-        if base is None or self.actual is None:
-            return None
-        return base - Fraction(self.actual)
+        return self._saving
 
     @property
     def saving_rate(self) -> Fraction | None:
-        base, saving = self.baseline_quarter, self.saving
-        if base is None or saving is None or base == 0:
-            return None
-        return saving / base
+        return self._rate
 
     @property
     def progress(self) -> Fraction | None:
-        rate = self.saving_rate
-        if rate is None or self.target_rate is None:
-            return None
-        return min(Fraction(1), max(Fraction(0), rate / Fraction(self.target_rate)))
+        if self._progress is not None or self._rate is None or self.target_rate is None:
+            return self._progress
+        return min(Fraction(1), max(Fraction(0), self._rate / Fraction(self.target_rate)))
 
 
 def _run_cost(idx: RelIndex, service: str, party: str, quarter: Quarter) -> RunCost:
-    baseline = next(
-        (c.annual for c in idx.baselines.costs if c.service == service and c.party == party), None
-    )
-    # the first listed target of a service is the one in force (validation keeps one per service)
-    target = next((t.rate for t in idx.baselines.savings_targets if t.service == service), None)
+    baseline = idx.baseline_annual.get((service, party))
+    target = idx.target_rates.get(service)
     costs = idx.run_costs.get((party, service, quarter), [])
     actual = sum((c.amount for _, c in costs), Decimal(0)) if costs else None
     return RunCost(service, party, quarter, baseline, actual, tuple(r for r, _ in costs), target)
@@ -149,9 +157,8 @@ def project_spend(
     for budget in idx.baselines.budgets:
         if owner is not None and budget.owner != owner:
             continue
-        costs = idx.project_costs.get(budget.project, [])
         # sorted by period: the costs up to and including the quarter are a prefix
-        upto = bisect_right([q for q, _, _ in costs], quarter)
+        upto = bisect_right(idx.project_periods.get(budget.project, ()), quarter)
         totals = idx.project_totals.get(budget.project, [])
         found.append(
             ProjectSpend(
@@ -159,7 +166,7 @@ def project_spend(
                 quarter=quarter,
                 active=budget.start <= end and budget.end >= start,
                 spend=totals[upto - 1] if upto else Decimal(0),
-                records=tuple(rid for _, rid, _ in costs[:upto]),
+                records=tuple(idx.project_ids.get(budget.project, ())[:upto]),
             )
         )
     return found

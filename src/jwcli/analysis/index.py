@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from jwcli.model.assessments import Assessment
 from jwcli.model.baselines import Baselines
@@ -93,6 +94,16 @@ class RelIndex:
         # per project, sorted by period: (period, id, cost), and the running total after each
         self.project_costs: dict[str, list[tuple[Quarter, str, Cost]]] = defaultdict(list)
         self.project_totals: dict[str, list[Decimal]] = {}
+        self.project_periods: dict[str, list[Quarter]] = {}  # for bisecting to a quarter
+        self.project_ids: dict[str, list[str]] = {}
+        # the first listed baseline of a (service, party) and target of a service count
+        # (validation keeps one of each)
+        self.baseline_annual: dict[tuple[str, str], Decimal] = {}
+        for base in self.baselines.costs:
+            self.baseline_annual.setdefault((base.service, base.party), base.annual)
+        self.target_rates: dict[str, Decimal] = {}
+        for goal in self.baselines.savings_targets:
+            self.target_rates.setdefault(goal.service, goal.rate)
         self.observations: dict[tuple[str, Quarter], list[tuple[str, Observation]]] = defaultdict(
             list
         )
@@ -112,40 +123,44 @@ class RelIndex:
 
         of = self.quarter_of
         updates: list[tuple[str, Update]] = []
+        # `kind` decides the model class (one class per kind, none subclassed), so `cast` narrows
+        # for the type checker where an isinstance test on a pydantic model (ABCMeta) would cost
+        # more than the rest of the loop; branches in order of how common each kind is.
+        # the active record ids of each kind, in the order of `active`
+        self.ids_of_kind: dict[str, list[str]] = defaultdict(list)
         for rid, entry in self.active.items():
             r = entry.record
             kind = r.kind
-            if kind == "commitment":
-                assert isinstance(r, Commitment)
-                self.commitments[rid] = r
-                self.commitments_by_quarter[(of(r.due), r.party)].add(rid)
-            elif kind == "update":
-                assert isinstance(r, Update)
-                updates.append((rid, r))
-            elif kind == "measurement":
-                assert isinstance(r, Measurement)
+            self.ids_of_kind[kind].append(rid)
+            if kind == "measurement":
+                r = cast(Measurement, r)
                 self.measurements[(r.kpi, r.period)].append((r.date, rid, r))
             elif kind == "cost":
-                assert isinstance(r, Cost)
+                r = cast(Cost, r)
                 if r.project is None:
                     self.run_costs[(r.party, r.service, r.period)].append((rid, r))
                 else:
                     self.project_costs[r.project].append((r.period, rid, r))
             elif kind == "observation":
-                assert isinstance(r, Observation)
+                r = cast(Observation, r)
                 self.observations[(r.party, of(r.date))].append((rid, r))
-            elif kind == "claim":
-                assert isinstance(r, Claim)
-                self.claims[(r.party, of(r.date))].append((rid, r))
+            elif kind == "update":
+                updates.append((rid, cast(Update, r)))
             elif kind == "meeting":
-                assert isinstance(r, Meeting)
+                r = cast(Meeting, r)
                 self.meetings[of(r.date)].append((rid, r))
-            elif kind == "innovation":
-                assert isinstance(r, Innovation)
-                self.innovations[(r.party, of(r.date))].append((rid, r))
+            elif kind == "commitment":
+                r = cast(Commitment, r)
+                self.commitments[rid] = r
+                self.commitments_by_quarter[(of(r.due), r.party)].add(rid)
             elif kind == "saving":
-                assert isinstance(r, Saving)
-                self.savings[rid] = r
+                self.savings[rid] = cast(Saving, r)
+            elif kind == "claim":
+                r = cast(Claim, r)
+                self.claims[(r.party, of(r.date))].append((rid, r))
+            elif kind == "innovation":
+                r = cast(Innovation, r)
+                self.innovations[(r.party, of(r.date))].append((rid, r))
         for rid, update in updates:
             target = self.resolve(update.commitment)
             if target is not None and target in self.commitments:
@@ -169,31 +184,41 @@ class RelIndex:
                 running += cost.amount
                 totals.append(running)
             self.project_totals[project] = totals
-        for rid in self.active:
-            record = self.active[rid].record
-            if isinstance(record, Innovation):
-                self.innovation_root[rid] = self._root(rid, "innovation")
-            elif isinstance(record, Saving):
-                self.saving_root[rid] = self._root(rid, "saving")
+            self.project_periods[project] = [q for q, _, _ in costs]
+            self.project_ids[project] = [rid for _, rid, _ in costs]
+        for rid in self.ids_of_kind.get("innovation", ()):
+            self.innovation_root[rid] = self._root(rid, "innovation")
+        for rid in self.ids_of_kind.get("saving", ()):
+            self.saving_root[rid] = self._root(rid, "saving")
         self._index_escalations()
 
         self.ratings: dict[Quarter, list[RatingRef]] = defaultdict(list)
+        # the same ratings, in the same order, by (quarter, rated party) and (quarter, assessor)
+        self.ratings_of: dict[tuple[Quarter, str], list[RatingRef]] = defaultdict(list)
+        self.ratings_by: dict[tuple[Quarter, str], list[RatingRef]] = defaultdict(list)
+        self._peer_ratings: dict[tuple[Quarter, str], list[RatingRef]] = {}
         self.assessments: dict[tuple[Quarter, str], Assessment] = {}
         for a_entry in rel.assessments:
             a = a_entry.assessment
             self.assessments[(a.quarter, a.assessor)] = a
             for party, ratings in a.ratings.items():
                 for behaviour, rating in ratings.items():
-                    self.ratings[a.quarter].append(
-                        RatingRef(
-                            a.assessor,
-                            party,
-                            behaviour,
-                            rating.rating,
-                            tuple(rating.evidence),
-                            a_entry.path,
-                        )
+                    ref = RatingRef(
+                        a.assessor,
+                        party,
+                        behaviour,
+                        rating.rating,
+                        tuple(rating.evidence),
+                        a_entry.path,
                     )
+                    self.ratings[a.quarter].append(ref)
+                    self.ratings_of[(a.quarter, party)].append(ref)
+                    self.ratings_by[(a.quarter, a.assessor)].append(ref)
+
+    def active_of(self, kind: str) -> Iterator[tuple[str, RecordEntry]]:
+        """(id, entry) of the active records of one kind, in the order of `active`."""
+        active = self.active
+        return ((rid, active[rid]) for rid in self.ids_of_kind.get(kind, ()))
 
     def quarter_of(self, day: dt.date) -> Quarter:
         found = self._quarters.get(day)
@@ -229,10 +254,8 @@ class RelIndex:
         predecessors: dict[str, list[str]] = defaultdict(list)
         for old, new in self.superseded_by.items():
             predecessors[new].append(old)
-        for rid, entry in self.active.items():
-            record = entry.record
-            if not isinstance(record, Escalation):
-                continue
+        for rid in self.ids_of_kind.get("escalation", ()):
+            record = cast(Escalation, self.active[rid].record)
             chain = [rid]
             todo = list(predecessors.get(rid, ()))
             while todo:
@@ -258,12 +281,15 @@ class RelIndex:
 
     def peer_ratings(self, quarter: Quarter, party: str) -> list[RatingRef]:
         """Ratings of `party` for `quarter` by assessors other than the party itself."""
-        return [
-            r for r in self.ratings.get(quarter, ()) if r.party == party and r.assessor != party
-        ]
+        key = (quarter, party)
+        found = self._peer_ratings.get(key)
+        if found is None:
+            found = [r for r in self.ratings_of.get(key, ()) if r.assessor != party]
+            self._peer_ratings[key] = found
+        return list(found)
 
     def ratings_given(self, quarter: Quarter, assessor: str) -> list[RatingRef]:
-        return [r for r in self.ratings.get(quarter, ()) if r.assessor == assessor]
+        return list(self.ratings_by.get((quarter, assessor), ()))
 
 
 _ATTRIBUTE = "_jw_analysis_index"

@@ -44,7 +44,6 @@ from jwcli.analysis.quarters import (
     period,
 )
 from jwcli.model.common import BEHAVIOURS
-from jwcli.model.records import Observation
 from jwcli.model.relationship import Relationship
 from jwcli.model.scores import (
     AlignmentFlag,
@@ -158,6 +157,8 @@ class _Engine:
         self.today = today
         self.charter = idx.charter
         self.evals: dict[Quarter, _Eval] = {}
+        # per quarter: (id, invited parties, parties attending) of its check-ins and reviews
+        self._scored_meetings: dict[Quarter, list[tuple[str, frozenset[str], frozenset[str]]]] = {}
         s = self.charter.scoring
         self.weights = {
             "indicator": Fraction(s.weights.indicator),
@@ -282,12 +283,23 @@ class _Engine:
             "internal-alignment": self._internal_alignment(party, q),
         }
         peers = self.idx.peer_ratings(q, party)
-        observations = self.idx.observations.get((party, q), [])
+        # one pass over the quarter's observations for all ten behaviours
+        signed: dict[str, tuple[list[str], list[str]]] = {b: ([], []) for b in BEHAVIOURS}
+        for rid, obs in self.idx.observations.get((party, q), []):
+            if obs.effect == "positive":
+                side = 0
+            elif obs.effect == "negative":
+                side = 1
+            else:
+                continue
+            for named in dict.fromkeys(obs.behaviours):  # a behaviour listed twice counts once
+                if named in signed:
+                    signed[named][side].append(rid)
         components: dict[str, dict[str, Component | None]] = {}
         for b in BEHAVIOURS:
             components[b] = {
                 "indicator": self._indicator_component(indicators[b]),
-                "observations": self._observation_component(b, observations),
+                "observations": self._observation_component(*signed[b]),
                 "peer_rating": self._peer_component(b, peers),
             }
         # A party the quarter holds nothing about shows "no data" everywhere: its silence is not
@@ -364,17 +376,7 @@ class _Engine:
         )
 
     @staticmethod
-    def _observation_component(
-        behaviour: str, observations: list[tuple[str, Observation]]
-    ) -> Component | None:
-        positive: list[str] = []
-        negative: list[str] = []
-        for rid, obs in observations:
-            if behaviour in obs.behaviours:
-                if obs.effect == "positive":
-                    positive.append(rid)
-                elif obs.effect == "negative":
-                    negative.append(rid)
+    def _observation_component(positive: list[str], negative: list[str]) -> Component | None:
         pos, neg = len(positive), len(negative)
         if pos + neg == 0:
             return None
@@ -598,16 +600,24 @@ class _Engine:
         )
 
     def _internal_alignment(self, party: str, q: Quarter) -> _Indicator:
+        scored = self._scored_meetings.get(q)
+        if scored is None:  # worked out once per quarter, not once per party
+            scored = self._scored_meetings[q] = [
+                (
+                    rid,
+                    frozenset(m.invited if m.invited is not None else self.idx.party_ids),
+                    frozenset(p for p, present in m.attendees.items() if present),
+                )
+                for rid, m in self.idx.meetings.get(q, [])
+                if m.type in _SCORED_MEETINGS
+            ]
         invited: list[str] = []
         attended = 0
-        for rid, meeting in self.idx.meetings.get(q, []):
-            if meeting.type not in _SCORED_MEETINGS:
-                continue
-            guests = meeting.invited if meeting.invited is not None else self.idx.party_ids
+        for rid, guests, present in scored:
             if party not in guests:
                 continue
             invited.append(rid)
-            if meeting.attendees.get(party):
+            if party in present:
                 attended += 1
         if not invited:
             return _Indicator(None, note="no check-ins or quarterly reviews it was invited to")

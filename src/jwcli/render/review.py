@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from jwcli.analysis.commitments import CommitmentState, commitment_states, commitment_summary
+from jwcli.analysis.commitments import CommitmentState, commitment_summary, commitments_in
 from jwcli.analysis.costs import (
     STAGES,
     ProjectSpend,
@@ -250,9 +250,7 @@ class _Builder:
                 )
             )
             missed.extend(self._line(s) for s in summary.states if s.status == "missed")
-        overdue = [
-            self._line(s) for s in commitment_states(self.rel, self.as_of) if s.status == "overdue"
-        ]
+        overdue = [self._line(s) for s in commitments_in(self.rel, self.as_of, ("overdue",))]
         missed.sort(key=lambda line: (line.effective_due, line.party, line.id))
         overdue.sort(key=lambda line: (line.effective_due, line.party, line.id))
         return CommitmentsView(tuple(counts), tuple(missed), tuple(overdue))
@@ -471,7 +469,7 @@ class _Builder:
             LessonView(
                 rid, e.record.party, e.record.date, e.record.summary, tuple(e.record.services)
             )
-            for rid, e in self.idx.active.items()
+            for rid, e in self.idx.active_of("lesson")
             if isinstance(e.record, Lesson) and self._in_quarter(e.record)
         ]
         lessons.sort(key=lambda lesson: (lesson.date, lesson.id))
@@ -519,7 +517,7 @@ class _Builder:
         the ones the coming review has not seen."""
         reviews = [
             e.record.date
-            for e in self.idx.active.values()
+            for _, e in self.idx.active_of("meeting")
             if isinstance(e.record, Meeting)
             and e.record.type == "quarterly-review"
             and e.record.date <= self.as_of
@@ -539,7 +537,7 @@ class _Builder:
                     agreed_by=tuple(e.record.agreed_by),
                     not_agreed_by=tuple(p for p in party_ids if p not in e.record.agreed_by),
                 )
-                for rid, e in self.idx.active.items()
+                for rid, e in self.idx.active_of("amendment")
                 if isinstance(e.record, Amendment) and since <= e.record.date <= self.as_of
             ),
             key=lambda a: (a.date, a.version, a.id),
