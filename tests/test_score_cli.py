@@ -392,3 +392,14 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(
     result = jw("-C", str(root), "--today", "2026-11-29", "score", "--format", "json")
     assert result.exit_code == 1
     assert "internal error" not in result.stderr
+
+
+def test_the_collector_freeze_does_not_outlive_the_command(tmp_path: Path) -> None:
+    import gc
+
+    root = write_repo(tmp_path / "r", {"baselines.yaml": BASELINES})
+    result = jw("-C", str(root), "--today", "2026-11-29", "score", "--format", "json")
+    assert result.exit_code == 0, result.output
+    # load_valid freezes the loaded models for the command's sake; an in-process caller must get
+    # them back as ordinary, collectable objects.
+    assert gc.get_freeze_count() == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import sys
 from dataclasses import dataclass
@@ -34,6 +35,12 @@ class JwGroup(TyperGroup):
     """The one safety net: a JwError becomes its message and exit code, never a traceback."""
 
     def invoke(self, ctx: Any) -> Any:
+        try:
+            return self._invoke_safely(ctx)
+        finally:
+            gc.unfreeze()  # undo load_valid's freeze: in-process callers free the models again
+
+    def _invoke_safely(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, TyperException):
@@ -166,6 +173,10 @@ def load_valid(opts: Options) -> Any:
     if any(f.is_error for f in findings):
         output.findings([f for f in findings if f.is_error], "text", files=done.files_read)
         raise typer.Exit(int(ExitCode.FINDINGS))
+    # The loaded models live until the command ends; sparing the collector full passes over
+    # them made `jw score` on 100k records 4.4 -> 3.9 s. JwGroup unfreezes when the command
+    # returns, so in-process callers (tests) free them as usual.
+    gc.freeze()
     return done.rel
 
 
