@@ -66,3 +66,16 @@ class Quarter:
         months = day.year * 12 + day.month - 1 - (fiscal_year_start - 1)
         year, month0 = divmod(months, 12)
         return cls(year, month0 // 3 + 1)
+
+
+QUARTER_SPELLINGS = "YYYY-Qn, YYYYQn, YYYY Qn, Qn-YYYY, Qn YYYY, last or current"
+
+
+def check_quarter_argument(text: str) -> None:
+    """Refuse a quarter argument that is none of the accepted spellings (commands.md), before
+    anything is loaded; `last` and `current` are resolved later, against the charter."""
+    if text.strip().lower() in ("last", "current") or Quarter.from_argument(text) is not None:
+        return
+    from jwcli.errors import UsageError
+
+    raise UsageError(f"`{text}` is not a quarter: write {QUARTER_SPELLINGS} (e.g. 2026-Q2)")

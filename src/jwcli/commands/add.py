@@ -249,20 +249,40 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
             data = _ask_missing(kind, data, rel, today)
 
     draft = w.draft_record(rel, kind, data, slug)
-    addition = w.check_addition(rel, today, draft, w.add_record_entry(draft))
+    _check_write_commit(
+        root,
+        rel,
+        today,
+        draft,
+        w.add_record_entry(draft),
+        None if no_commit else f"jw: add {kind} {draft.id}",
+        {"Jw-Kind": kind, "Jw-Record": draft.id},
+        f"{kind} {draft.id}",
+    )
+
+
+def _check_write_commit(
+    root: Any,
+    rel: Any,
+    today: Any,
+    draft: Any,
+    entry: Any,
+    message: str | None,
+    trailers: dict[str, str],
+    described: str,
+) -> None:
+    """What `jw add` and `jw assess` share: refuse a draft that adds an error, write it
+    create-only, then commit that file alone (`message` None: --no-commit)."""
+    from jwcli import output
+    from jwcli.write import records as w
+
+    addition = w.check_addition(rel, today, draft, entry)
     output.add_findings(addition, draft.path)
     if addition.blocked:
         raise typer.Exit(int(ExitCode.FINDINGS))
     w.write_draft(root, draft)
-    commit = None
-    if not no_commit:
-        commit = w.commit_draft(
-            root,
-            draft,
-            f"jw: add {kind} {draft.id}",
-            {"Jw-Kind": kind, "Jw-Record": draft.id},
-        )
-    output.add_done(f"{kind} {draft.id}", draft.path, commit)
+    commit = None if message is None else w.commit_draft(root, draft, message, trailers)
+    output.add_done(described, draft.path, commit)
 
 
 def _ask_missing(kind: str, data: dict[str, Any], rel: Any, today: Any) -> dict[str, Any]:
@@ -472,7 +492,6 @@ def assess(
     from jwcli import output
     from jwcli.load.repo import load_repo
     from jwcli.write import assess as a
-    from jwcli.write import records as w
 
     opts = options(ctx)
     root = repo_root(opts)
@@ -519,20 +538,16 @@ def assess(
         output.assess_nothing()
         return
     draft = a.draft_assessment(root, the_quarter, assessor, today, ratings)
-    addition = w.check_addition(rel, today, draft, a.add_assessment_entry(draft, the_quarter))
-    output.add_findings(addition, draft.path)
-    if addition.blocked:
-        raise typer.Exit(int(ExitCode.FINDINGS))
-    w.write_draft(root, draft)
-    commit = None
-    if not no_commit:
-        commit = w.commit_draft(
-            root,
-            draft,
-            f"jw: assess {the_quarter} {assessor}",
-            {"Jw-Kind": "assessment", "Jw-Quarter": str(the_quarter), "Jw-Assessor": assessor},
-        )
-    output.add_done(f"assessment {the_quarter} by {assessor}", draft.path, commit)
+    _check_write_commit(
+        root,
+        rel,
+        today,
+        draft,
+        a.add_assessment_entry(draft, the_quarter),
+        None if no_commit else f"jw: assess {the_quarter} {assessor}",
+        {"Jw-Kind": "assessment", "Jw-Quarter": str(the_quarter), "Jw-Assessor": assessor},
+        f"assessment {the_quarter} by {assessor}",
+    )
 
 
 Ratings = dict[str, dict[str, tuple[int, list[str], str | None]]]

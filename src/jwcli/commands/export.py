@@ -10,9 +10,9 @@ import typer
 from jwcli.cli import app, load_valid, options, today_of
 from jwcli.completion import complete_quarters
 from jwcli.errors import UsageError
+from jwcli.quarters import QUARTER_SPELLINGS, check_quarter_argument
 
 _FORMATS = ("csv", "json", "xlsx")
-_QUARTER_HELP = "YYYY-Qn, YYYYQn, YYYY Qn, Qn-YYYY, Qn YYYY, last or current"
 
 
 @app.command()
@@ -40,7 +40,7 @@ def export(
         typer.Option(
             "--quarter",
             "-q",
-            help=f"Only this quarter: {_QUARTER_HELP} (default: every scored quarter).",
+            help=f"Only this quarter: {QUARTER_SPELLINGS} (default: every scored quarter).",
             autocompletion=complete_quarters,
         ),
     ] = None,
@@ -58,14 +58,8 @@ def export(
     to_stdout = out is not None and str(out) == "-"
     if to_stdout and fmt != "json":
         raise UsageError("`--out -` prints JSON only: add --format json, or give a folder")
-    from jwcli.quarters import Quarter
-
-    if (
-        quarter is not None
-        and quarter.strip().lower() not in ("last", "current")
-        and Quarter.from_argument(quarter) is None
-    ):
-        raise UsageError(f"`{quarter}` is not a quarter: write {_QUARTER_HELP} (e.g. 2026-Q2)")
+    if quarter is not None:
+        check_quarter_argument(quarter)
     opts = options(ctx)
     today = today_of(opts)
     rel = load_valid(opts)

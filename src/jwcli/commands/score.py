@@ -9,9 +9,9 @@ import typer
 from jwcli.cli import app, load_valid, options, today_of
 from jwcli.completion import complete_parties, complete_quarters
 from jwcli.errors import UsageError
+from jwcli.quarters import QUARTER_SPELLINGS, check_quarter_argument
 
 _FORMATS = ("table", "json", "csv")
-_QUARTER_HELP = "YYYY-Qn, YYYYQn, YYYY Qn, Qn-YYYY, Qn YYYY, last or current"
 
 
 @app.command()
@@ -21,7 +21,7 @@ def score(
         str,
         typer.Option(
             "--quarter",
-            help=f"The quarter to score: {_QUARTER_HELP}.",
+            help=f"The quarter to score: {QUARTER_SPELLINGS}.",
             autocompletion=complete_quarters,
         ),
     ] = "current",
@@ -40,10 +40,8 @@ def score(
     """Score the ten behaviours per party for a quarter: RAG, trends, alignment and triggers."""
     if fmt not in _FORMATS:
         raise UsageError(f"--format must be table, json or csv, not `{fmt}`")
-    from jwcli.quarters import Quarter
 
-    if quarter.strip().lower() not in ("last", "current") and not Quarter.from_argument(quarter):
-        raise UsageError(f"`{quarter}` is not a quarter: write {_QUARTER_HELP} (e.g. 2026-Q2)")
+    check_quarter_argument(quarter)
     opts = options(ctx)
     today = today_of(opts)
     rel = load_valid(opts)

@@ -25,7 +25,7 @@ from jwcli.errors import (
 )
 from jwcli.model.findings import Finding
 from jwcli.model.relationship import REVIEWS_DIR, Relationship
-from jwcli.quarters import Quarter
+from jwcli.quarters import Quarter, check_quarter_argument
 from jwcli.render.pack import AuditView, AuthorCommits, ChangeAfterClose, ReviewPack, Source
 
 FORMATS = ("md", "html", "json", "pdf")
@@ -78,11 +78,8 @@ def review(request: ReviewRequest) -> ReviewResult:
     from jwcli.history import git
 
     root = request.root
-    if request.quarter is not None and not _is_quarter(request.quarter):
-        raise UsageError(
-            f"`{request.quarter}` is not a quarter: write YYYY-Qn (e.g. 2026-Q1), Qn-YYYY, "
-            "`last` or `current`"
-        )
+    if request.quarter is not None:
+        check_quarter_argument(request.quarter)
     in_git = git.toplevel(root) is not None
     if request.close:
         _check_close_request(request, in_git)
@@ -115,10 +112,6 @@ def review(request: ReviewRequest) -> ReviewResult:
     rel, warnings = _load_valid(root, today, request.cache)
     source, head = _working_tree_source(root, in_git)
     return _render(request, rel, warnings, today, source, head, in_git)
-
-
-def _is_quarter(text: str) -> bool:
-    return text.strip().lower() in ("last", "current") or Quarter.from_argument(text) is not None
 
 
 def _check_close_request(request: ReviewRequest, in_git: bool) -> None:
