@@ -169,6 +169,7 @@ GOOD = {
     "commitment": "2026-05-01-runbook",
     "new_due": "2026-07-31",
     "period": "2026-Q1",
+    "quarter": "2026-Q1",
     "value": "82.5",
     "service": "helpdesk",
     "amount": "10.00",

@@ -52,7 +52,8 @@ class EscalationStep:
     taken_on: dt.date
     level: int
     parties: tuple[str, ...]
-    trigger: str | None
+    triggers: tuple[str, ...]  # the triggers it names (none: a step taken for another reason)
+    quarter: Quarter | None  # the quarter it is about, when written
     outcome: str | None
     chain: tuple[str, ...]  # every record id of the chain, oldest first
 
@@ -74,9 +75,9 @@ class RelIndex:
         entries = rel.records
         superseded_by: dict[str, list[str]] = defaultdict(list)
         for entry in entries.values():
-            target = entry.record.supersedes
-            if target is not None and target in entries:
-                superseded_by[target].append(entry.id)
+            for old in entry.record.superseded_ids:
+                if old in entries:
+                    superseded_by[old].append(entry.id)
         self.superseded_by: dict[str, str] = {
             old: max(new, key=lambda i: (entries[i].record.date, i))
             for old, new in superseded_by.items()
@@ -271,7 +272,8 @@ class RelIndex:
                     taken_on=entries[chain[0]].record.date,
                     level=record.level,
                     parties=tuple(record.parties),
-                    trigger=record.trigger,
+                    triggers=record.trigger_ids,
+                    quarter=record.quarter,
                     outcome=record.outcome,
                     chain=tuple(chain),
                 )

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from jwcli.model.charter import Charter
+from jwcli.model.records import RecordBase
 from jwcli.quarters import Quarter
 
 
@@ -84,3 +85,19 @@ def last_quarters(quarter: Quarter, count: int) -> list[Quarter]:
     for _ in range(count - 1):
         found.append(found[-1].previous())
     return found[::-1]
+
+
+def record_quarter(record: RecordBase, fiscal_year_start: int = 1) -> Quarter:
+    """The quarter a record belongs to (lifecycle.md): a cost's or measurement's `period`, every
+    other record's `date`. The one definition used by `jw add` (the folder it files under),
+    sign-off and late records, audit and warnings by quarter."""
+    period_ = getattr(record, "period", None)
+    if isinstance(period_, Quarter):
+        return period_
+    return Quarter.of(record.date, fiscal_year_start)
+
+
+def is_finished(quarter: Quarter, today: dt.date, fiscal_year_start: int = 1) -> bool:
+    """A quarter is finished when its last day is before the date the data is evaluated as of;
+    an unfinished quarter is scored provisionally (lifecycle.md)."""
+    return quarter.end(fiscal_year_start) < today

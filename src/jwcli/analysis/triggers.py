@@ -126,8 +126,8 @@ def answers(step: EscalationStep, party: str, trigger: Trigger) -> bool:
     """Whether an escalation step is about this party and this trigger (by id, or by level)."""
     if party not in step.parties:
         return False
-    if step.trigger is not None:
-        return step.trigger == trigger.id
+    if step.triggers:
+        return trigger.id in step.triggers
     return step.level >= trigger.level
 
 

@@ -282,7 +282,7 @@ def _current_state(
             "commit before auditing",
             list[object](findings),
         )
-    superseded = {a.supersedes for a in amendments.values()}
+    superseded = {t for a in amendments.values() for t in a.superseded_ids}
     active = {
         path: (a.version, list(a.agreed_by))
         for path, a in amendments.items()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field
 
+from jwcli.model.charter import SavingsMilestoneLike, target_in_force
 from jwcli.model.common import Date, Money, Number, Slug, Strict, Text, empty_list
+from jwcli.quarters import Quarter
 
 
 class BaselineCost(Strict):
@@ -27,11 +30,22 @@ class MarketPrice(Strict):
     notes: str | None = None
 
 
+class SavingsMilestone(SavingsMilestoneLike):
+    rate: Annotated[Number, Field(gt=0, le=1)]
+
+
 class SavingsTarget(Strict):
     service: Slug
     rate: Annotated[Number, Field(gt=0, le=1)]
     by: Date
+    milestones: list[SavingsMilestone] = empty_list()
     notes: str | None = None
+
+    def rate_for(self, quarter: Quarter) -> tuple[Decimal, str | None]:
+        """The rate in force for `quarter` and the milestone `by` it comes from (or None)."""
+        value, by = target_in_force(list(self.milestones), self.rate, quarter)
+        assert isinstance(value, Decimal | int)
+        return Decimal(value), by
 
 
 class Budget(Strict):

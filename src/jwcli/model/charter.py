@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from jwcli.model.common import Date, Number, Slug, Strict, Text, empty_list
+from jwcli.model.common import Date, Number, QuarterLabel, Slug, Strict, Text, empty_list
+from jwcli.quarters import Quarter
 
 TriggerMetric = Literal[
     "on-time-rate",
@@ -26,7 +29,22 @@ class Party(Strict):
     name: Text
     role: Literal["client", "supplier", "partner"]
     lead: str | None = None
+    # Membership (lifecycle.md): no `joined` = a founding party, a member from the start;
+    # `left` is the last day of membership.
+    joined: Date | None = None
+    left: Date | None = None
     notes: str | None = None
+
+    def member_on(self, day: dt.date) -> bool:
+        return (self.joined is None or self.joined <= day) and (
+            self.left is None or day <= self.left
+        )
+
+    def member_during(self, start: dt.date, end: dt.date) -> bool:
+        """Whether membership overlaps the days `start`..`end` (a quarter, a period)."""
+        return (self.joined is None or self.joined <= end) and (
+            self.left is None or start <= self.left
+        )
 
 
 class Service(Strict):
@@ -46,6 +64,33 @@ class Objective(Strict):
     notes: str | None = None
 
 
+class KpiMilestone(Strict):
+    by: QuarterLabel
+    target: Number
+
+
+def target_in_force(
+    milestones: Sequence[KpiMilestone | SavingsMilestoneLike], final: object, quarter: Quarter
+) -> tuple[object, str | None]:
+    """The milestone in force for `quarter` and its `by` label, else (`final`, None).
+
+    A milestone is in force from the quarter after the previous milestone's `by` (or from the
+    start) through its own `by` (lifecycle.md, "Milestones")."""
+    for milestone in sorted(milestones, key=lambda m: m.by):
+        by = Quarter.from_label(str(milestone.by))
+        if by is not None and quarter <= by:
+            value = milestone.target if isinstance(milestone, KpiMilestone) else milestone.rate
+            return value, str(milestone.by)
+    return final, None
+
+
+class SavingsMilestoneLike(Strict):
+    """The shape shared with baselines' savings milestones (`by`, `rate`)."""
+
+    by: QuarterLabel
+    rate: Number
+
+
 class Kpi(Strict):
     id: Slug
     name: Text
@@ -57,7 +102,14 @@ class Kpi(Strict):
     target: Number
     amber_within: Annotated[Number, Field(ge=0)] = Decimal(0)
     due: Date | None = None
+    milestones: list[KpiMilestone] = empty_list()
     notes: str | None = None
+
+    def target_for(self, quarter: Quarter) -> tuple[Decimal, str | None]:
+        """The target in force for `quarter` and the milestone `by` it comes from (or None)."""
+        value, by = target_in_force(self.milestones, self.target, quarter)
+        assert isinstance(value, Decimal | int)
+        return Decimal(value), by
 
 
 class Governance(Strict):
@@ -65,6 +117,9 @@ class Governance(Strict):
     quarterly_review: bool = True
     review_within_days: Annotated[int, Field(ge=0)] = 30
     pack_due_days_before: Annotated[int, Field(ge=0)] = 5
+    # KPIs are measured after their quarter ends: until this many days after its last day (or
+    # its close, if earlier) an unmeasured KPI is awaiting measurement, not 0 (lifecycle.md).
+    measurement_grace_days: Annotated[int, Field(ge=0, le=366)] = 30
     require_signed_commits: bool = False
 
 

@@ -27,7 +27,15 @@ class RecordBase(Strict):
     attachments: list[str] = empty_list()
     tags: list[str] = empty_list()
     notes: str | None = None
-    supersedes: RecordId | None = None
+    supersedes: RecordId | list[RecordId] | None = None
+
+    @property
+    def superseded_ids(self) -> tuple[str, ...]:
+        """The ids this record corrects: `supersedes` takes one id or a list (lifecycle.md)."""
+        target = self.supersedes
+        if target is None:
+            return ()
+        return (target,) if isinstance(target, str) else tuple(target)
 
 
 class Commitment(RecordBase):
@@ -111,13 +119,24 @@ class Escalation(RecordBase):
     kind: Literal["escalation"]
     level: Annotated[int, Field(ge=1)]
     parties: Annotated[list[Slug], Field(min_length=1)]
-    trigger: Slug | None = None
+    # An escalation answers a fired trigger only by naming it, for the quarter it is about
+    # (lifecycle.md): `quarter` defaults to the quarter before its date when unset.
+    trigger: Slug | list[Slug] | None = None
+    quarter: QuarterLabel | None = None
     outcome: str | None = None
+
+    @property
+    def trigger_ids(self) -> tuple[str, ...]:
+        target = self.trigger
+        if target is None:
+            return ()
+        return (target,) if isinstance(target, str) else tuple(target)
 
 
 class Amendment(RecordBase):
     kind: Literal["amendment"]
-    version: Annotated[int, Field(ge=2)]
+    # version 1 too: the charter is a draft until an amendment of its version agrees it
+    version: Annotated[int, Field(ge=1)]
     agreed_by: Annotated[list[Slug], Field(min_length=1)]
 
 

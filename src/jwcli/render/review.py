@@ -610,7 +610,7 @@ class _Builder:
                 level=latest.level,
                 level_name=level.name if level else f"level {latest.level}",
                 parties=tuple(latest.parties),
-                trigger=latest.trigger,
+                trigger=", ".join(latest.trigger_ids) or None,
                 summary=latest.summary,
                 days_open=(self.as_of - step.taken_on).days,
             )

@@ -147,7 +147,7 @@ def evidence_for(rel: Relationship, party: str, behaviour: str, quarter: Quarter
     fsm = rel.fiscal_year_start
     start, end = quarter.start(fsm), quarter.end(fsm)
     label = str(quarter)
-    gone = {e.record.supersedes for e in rel.records.values() if e.record.supersedes}
+    gone = {t for e in rel.records.values() for t in e.record.superseded_ids}
     commitments = {
         e.id: e.record
         for e in rel.records.values()

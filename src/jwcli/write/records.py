@@ -57,7 +57,8 @@ FIELD_HELP: dict[str, str] = {
     "attachments": "Files inside the repository, or https:// links.",
     "tags": "Free-text tags.",
     "notes": "Free text.",
-    "supersedes": "Id of an earlier record of the same kind that this one corrects.",
+    "supersedes": "Id (or ids) of earlier records of the same kind that this one corrects.",
+    "quarter": "The quarter it is about, YYYY-Qn (default: that of the triggers it answers).",
     "party": "A party id from the charter.",
     "due": "When it is due, YYYY-MM-DD.",
     "to": "The parties it was promised to.",
@@ -86,7 +87,7 @@ FIELD_HELP: dict[str, str] = {
     "saving": "Id of the earlier record of the same saving, when moving it to a later stage.",
     "level": "The step of the charter's escalation ladder (a level number).",
     "parties": "The parties involved.",
-    "trigger": "The charter trigger it answers, if any.",
+    "trigger": "The charter triggers it answers; none: a step taken for another reason.",
     "outcome": "How it was resolved, once it is.",
     "version": "The charter version agreed.",
     "agreed_by": "The parties that agreed it.",
@@ -136,6 +137,7 @@ class FieldSpec:
     split_commas: bool = False  # a list of ids: `--to north,south` as well as repeated options
     refers_to: str | None = None  # a vocabulary (party, service, KPI...) or "record"
     record_kind: str | None = None  # for refers_to == "record": the kind it must name, if any
+    one_or_many: bool = False  # `X | list[X]`: one value is written as itself, not a list
 
     @property
     def option(self) -> str:
@@ -148,6 +150,10 @@ def _strip_optional(annotation: Any) -> Any:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
             return args[0]
+        # `X | list[X]` (supersedes, an escalation's trigger): one id or several, a list here
+        lists = [a for a in args if typing.get_origin(a) is list]
+        if len(lists) == 1 and len(args) == 2:
+            return lists[0]
     return annotation
 
 
@@ -163,6 +169,15 @@ def _field_spec(kind: str, name: str, info: Any) -> FieldSpec:
 
     annotation = _strip_optional(info.annotation)
     origin = typing.get_origin(annotation)
+    one_or_many = (
+        origin is list
+        and typing.get_origin(info.annotation)
+        in (
+            typing.Union,
+            types.UnionType,
+        )
+        and len([a for a in typing.get_args(info.annotation) if a is not type(None)]) == 2
+    )
     help_text = KIND_FIELD_HELP.get((kind, name)) or FIELD_HELP[name]
     refers_to = VOCABULARY_FIELDS.get(name)
     record_kind = None
@@ -183,7 +198,11 @@ def _field_spec(kind: str, name: str, info: Any) -> FieldSpec:
         item, typed = _strip_annotated(typing.get_args(annotation)[0])
         choices = typing.get_args(item) if typing.get_origin(item) is Literal else ()
         return FieldSpec(
-            shape="list", choices=tuple(choices), split_commas=typed or bool(choices), **common
+            shape="list",
+            choices=tuple(choices),
+            split_commas=typed or bool(choices),
+            one_or_many=one_or_many,
+            **common,
         )
     if origin is dict:
         return FieldSpec(shape="mapping", **common)
@@ -254,6 +273,8 @@ def convert(spec: FieldSpec, raw: Any) -> Any:
         for item in items:
             parts = item.split(",") if spec.split_commas else [item]
             values.extend(p for p in (clean_text(p) for p in parts) if p)
+        if spec.one_or_many and len(values) == 1:
+            return values[0]  # `supersedes: id` reads better than a list of one
         return values or None
     mapping: dict[str, list[str]] = {}
     for item in items:
@@ -298,7 +319,7 @@ class Choice:
 
 
 def _superseded(rel: Relationship) -> set[str]:
-    return {e.record.supersedes for e in rel.records.values() if e.record.supersedes}
+    return {t for e in rel.records.values() for t in e.record.superseded_ids}
 
 
 def open_commitments(rel: Relationship, today: dt.date) -> list[Choice]:
