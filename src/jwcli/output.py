@@ -372,39 +372,67 @@ def _plain(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
+def _records_line(c: Any) -> str:
+    """The records a commit touched, by id: at most ten, then how many more."""
+    names = [
+        f"{sign}{path.rsplit('/', 1)[-1].removesuffix('.yaml')}"
+        for sign, paths in (("+", c.added), ("~", c.modified), ("-", c.deleted))
+        for path in paths
+    ]
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return _plain(", ".join(names[:10])) + more
+
+
 def audit_report(report: Any, fmt: str) -> None:
-    """Commits one line each (histories are long), then the flags as a table; JSON on request."""
+    """Commits one line each (histories are long) with the records each touched, then errors
+    and notices one a line; JSON on request."""
     if fmt == "json":
         # no indent: a long history is megabytes, and indenting costs four times the encoding
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         return
     lines = []
     for c in report.commits:
-        parts = [f"+{len(c.added)}"] if c.added else []
-        parts += [f"~{len(c.modified)}"] if c.modified else []
-        parts += [f"-{len(c.deleted)}"] if c.deleted else []
-        parts += ["charter"] if c.charter else []
+        parts = ["charter"] if c.charter else []
         parts += ["baselines"] if c.baselines else []
         signed = f" {c.signature}" if report.signatures_checked else ""
         lines.append(
             f"{c.commit[:10]} {c.date[:10]}{signed} {_plain(c.author)[:24]:<24} "
             f"{' '.join(parts):<18} {_plain(c.subject)}"
         )
+        if c.added or c.modified or c.deleted:
+            lines.append(f"    {_records_line(c)}")
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
-    if report.flags:
-        # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
-        # not pay for a table layout
-        flagged = [
-            f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
-            for f in report.flags
-        ]
-        sys.stdout.write("\nFlags:\n" + "\n".join(flagged) + "\n")
+    # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
+    # not pay for a table layout
+    errors = [f for f in report.flags if f.severity == "error"]
+    notices = [f for f in report.flags if f.severity != "error"]
+
+    def line(f: Any) -> str:
+        return f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
+
+    if errors:
+        sys.stdout.write("\nErrors:\n" + "\n".join(line(f) for f in errors) + "\n")
+    if notices:
+        out = ["", "Notices:"]
+        late: dict[str, list[Any]] = {}
+        for f in notices:
+            if f.rule == "late" and f.quarter:
+                late.setdefault(f.quarter, []).append(f)
+        for quarter, found in sorted(late.items()):
+            out.append(f"  late for {quarter}:")
+            out += [f"    {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in found]
+        others = [f for f in notices if not (f.rule == "late" and f.quarter)]
+        out += [f"  {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in others]
+        sys.stdout.write("\n".join(out) + "\n")
     checked = ", signatures checked" if report.signatures_checked else ""
     fsck = ", git fsck clean" if report.fsck == [] else ""
-    n, k = len(report.commits), len(report.flags)
+    n, k, m = len(report.commits), len(errors), len(notices)
+    open_ = sum(1 for f in notices if not f.acknowledged)
+    acknowledged = f" ({m - open_} acknowledged)" if m and open_ != m else ""
     print(
-        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: {k} flag{'s' * (k != 1)}",
+        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: "
+        f"{k} error{'s' * (k != 1)}, {m} notice{'s' * (m != 1)}{acknowledged}",
         file=sys.stderr,
     )
 

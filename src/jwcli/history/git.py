@@ -353,6 +353,18 @@ def merge_bases(root: Path, a: str, b: str) -> list[str]:
     return proc.stdout.split() if proc.returncode == 0 else []
 
 
+def is_ancestor(root: Path, commit: str) -> bool:
+    """Whether `commit` is HEAD or one of its ancestors."""
+    args = ["merge-base", "--is-ancestor", "--end-of-options", commit, "HEAD"]
+    return run(args, root, check=False).returncode == 0
+
+
+def git_dir(root: Path) -> Path:
+    """The repository's common git directory, resolved (the same for every worktree)."""
+    proc = run(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
+    return Path(proc.stdout.strip()).resolve()
+
+
 def tags(root: Path, prefix: str) -> dict[str, str]:
     """Tags under `refs/tags/<prefix>`, name -> the commit each marks (annotated tags peeled)."""
     fmt = "%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)"
@@ -543,7 +555,7 @@ class LogCommit:
     changes: list[Change] = field(default_factory=list)
 
 
-TRAILER_KEYS = ("Jw-Kind", "Jw-Record")
+TRAILER_KEYS = ("Jw-Kind", "Jw-Record", "Jw-Quarter")
 _MARK = b"\x01"
 _HEX = frozenset(b"0123456789abcdef")
 _CHUNK = 1 << 18  # parse git's output in pieces of at least this many bytes
@@ -654,7 +666,7 @@ def parse_log(out: bytes, fields: int) -> list[LogCommit]:
         tokens = record.split(b"\0")
         head = [t.decode("utf-8", "replace") for t in tokens[:fields]]
         trailers = {}
-        for key, value in zip(TRAILER_KEYS, head[6:8], strict=True):
+        for key, value in zip(TRAILER_KEYS, head[6 : 6 + len(TRAILER_KEYS)], strict=True):
             if value:
                 trailers[key] = value.strip()
         commit = LogCommit(
