@@ -405,7 +405,9 @@ def test_a_party_leaving_is_agreed_by_the_parties_that_stay(
     south_leaves = charter(
         **{
             "version: 1": "version: 2",
-            "    role: client\n  - id: acme": "    role: client\n    left: 2025-07-31\n  - id: acme",
+            "    role: client\n  - id: acme": (
+                "    role: client\n    left: 2025-07-31\n  - id: acme"
+            ),
         }
     )
     assert "left: 2025-07-31" in south_leaves

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 from jwcli.history import git as jgit
-
 from tests.helpers import (
     AGREEMENT,
     AGREEMENT_PATH,

@@ -63,7 +63,9 @@ def charter_state(
     found = list(amendments)
     missing = missing_agreement(parties, found, version)
     agreed = missing == []
-    ever = agreed or any(is_agreed(parties, found, v) for v in {a.version for a in found})
+    # an amendment of a version the charter has not reached yet agrees nothing (its own error)
+    earlier = {a.version for a in found if a.version < version}
+    ever = agreed or any(is_agreed(parties, found, v) for v in earlier)
     return CharterState(version, agreed, ever, missing)
 
 

@@ -276,7 +276,8 @@ def _hooks(root: Path) -> list[str]:
     args = ["rev-parse"]
     for hook in _HOOKS:
         args += ["--git-path", f"hooks/{hook}"]
-    proc = run(args, root, check=False)
+    # the hooks the commit ran: the repository's own setting, as for the commit itself
+    proc = run(args, root, check=False, on_purpose=True)
     if proc.returncode != 0:
         return []
     return [
