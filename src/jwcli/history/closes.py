@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from jwcli.model.relationship import ASSESSMENTS_DIR, RECORDS_DIR
+from jwcli.model.relationship import ASSESSMENTS_DIR, BASELINES_FILE, CHARTER_FILE, RECORDS_DIR
 from jwcli.quarters import Quarter
 
 if TYPE_CHECKING:
@@ -148,6 +148,8 @@ class TreeChanges:
     added: tuple[str, ...] = ()
     modified: tuple[str, ...] = ()  # changed content (path at the later state)
     deleted: tuple[str, ...] = ()  # paths in the close tree whose record is gone
+    # (path in the close tree, blob id there) of every modified or deleted file
+    before: tuple[tuple[str, str], ...] = ()
 
     @property
     def touched(self) -> tuple[str, ...]:
@@ -163,7 +165,7 @@ def changes_since(root: Path, close: str, rev: str | None) -> TreeChanges:
     and ignored files included, since jw loads them), with moves matched by record id."""
     from jwcli.history import git
 
-    areas = [RECORDS_DIR, ASSESSMENTS_DIR]
+    areas = [CHARTER_FILE, BASELINES_FILE, RECORDS_DIR, ASSESSMENTS_DIR]
     raw = git.diff_trees(root, close, rev, areas)
     if rev is None:
         raw += [git.Change("A", path, None, None) for path in git.untracked(root, areas)]
@@ -174,25 +176,30 @@ def changes_since(root: Path, close: str, rev: str | None) -> TreeChanges:
     }
     added: list[str] = []
     modified: list[str] = []
-    deleted: list[str] = []
+    before: list[tuple[str, str]] = []
     moved_from: set[str] = set()
     for c in raw:
         if c.status == "D":
             continue
         if c.status == "A" and c.path.startswith(f"{RECORDS_DIR}/"):
-            before = gone.get(record_id(c.path))
-            if before is not None:
-                moved_from.add(before.path)
-                if before.old != c.new or c.new is None:
+            then = gone.get(record_id(c.path))
+            if then is not None and then.old is not None:
+                moved_from.add(then.path)
+                # the working tree's side of a diff has no blob id: compare by content later
+                if then.old != c.new or c.new is None:
                     modified.append(c.path)
+                    before.append((then.path, then.old))
                 continue
             added.append(c.path)
         elif c.status == "A":
             added.append(c.path)
         else:
             modified.append(c.path)
+            if c.old is not None:
+                before.append((c.path, c.old))
     deleted = [c.path for c in raw if c.status == "D" and c.path not in moved_from]
-    return TreeChanges(close, tuple(added), tuple(modified), tuple(deleted))
+    before += [(c.path, c.old) for c in raw if c.path in deleted and c.old is not None]
+    return TreeChanges(close, tuple(added), tuple(modified), tuple(deleted), tuple(before))
 
 
 # --- late records ------------------------------------------------------------------------------

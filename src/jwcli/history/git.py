@@ -257,8 +257,8 @@ def _hooks(root: Path) -> list[str]:
     ]
 
 
-def tag(root: Path, name: str, message: str) -> None:
-    """Create the annotated tag `name` at HEAD; an existing tag is refused, never moved."""
+def tag(root: Path, name: str, message: str, commit: str = "HEAD") -> None:
+    """Create the annotated tag `name` at `commit`; an existing tag is refused, never moved."""
     valid = run(["check-ref-format", f"refs/tags/{name}"], root, check=False).returncode == 0
     if not valid or name.startswith("-"):
         raise UsageError(f"`{name}` is not a valid git tag name")
@@ -267,7 +267,7 @@ def tag(root: Path, name: str, message: str) -> None:
             f"tag {name} already exists: jw never moves a tag",
             hint=f"`git show {name}` shows what it marks",
         )
-    proc = run(["tag", "-a", "-m", message, name, "HEAD"], root, check=False)
+    proc = run(["tag", "-a", "-m", message, "--end-of-options", name, commit], root, check=False)
     if proc.returncode != 0:
         raise GitProblem(f"git could not create tag {name}: {proc.stderr.strip()}")
 
