@@ -205,7 +205,10 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     source = _source(snap)
     pack = build_review(rel, quarter, today, source=source, audit=audit)
     draft = is_draft(rel)
-    pack = dataclasses.replace(pack, sign_off=_sign_off_view(snap, quarter, draft))
+    view = _sign_off_view(snap, quarter, draft)
+    # the pack's scores are exactly `jw score --format json`, which carries the sign-off
+    scores = {**pack.scores, "signed_off": view.signed_off.to_json() if view.signed_off else None}
+    pack = dataclasses.replace(pack, sign_off=view, scores=scores)
     result = ReviewResult(quarter, folder, source=source, warnings=snap.warnings)
     if request.close:
         result.unmeasured = _unmeasured(rel, quarter)

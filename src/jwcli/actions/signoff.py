@@ -77,7 +77,7 @@ def quarter_sign_off(
         items = _items(rel, then_rel, quarter, changes)
         if items:
             then = score_quarter(then_rel, quarter, close.as_of)
-            figures = _differences(then, now)
+            figures = differences(then, now)
     changed = _with_causes(figures, items)
     signed = SignedOff(
         str(quarter),
@@ -276,7 +276,7 @@ def _cause_of(item: _Item | ChangeItem) -> str:
 # --- comparing figures -------------------------------------------------------------------------
 
 
-def _differences(then: Scorecard, now: Scorecard) -> list[tuple[str | None, str, Figure, Figure]]:
+def differences(then: Scorecard, now: Scorecard) -> list[tuple[str | None, str, Figure, Figure]]:
     out: list[tuple[str | None, str, Figure, Figure]] = []
     if then.reported_health != now.reported_health:
         out.append((None, "health", then.reported_health, now.reported_health))

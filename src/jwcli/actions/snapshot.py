@@ -151,3 +151,13 @@ def data_dirty(root: Path) -> bool:
         ["status", "--porcelain", "-z", "--", ".", f":(exclude){REVIEWS_DIR}/"], root
     )
     return bool(proc.stdout)
+
+
+def loaded(root: Path, rel: Relationship, today: dt.date, warnings: int = 0) -> Snapshot:
+    """A working-tree snapshot of models the caller already loaded and validated."""
+    from jwcli.history import git
+
+    in_git = git.toplevel(root) is not None
+    head = git.head_commit(root) if in_git else None
+    when = git.commit_date(root, head) if head else None
+    return Snapshot(root, rel, warnings, today, in_git, head, when, False, False)
