@@ -235,11 +235,16 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     return result
 
 
+def real_today() -> dt.date:
+    """The real clock: --today cannot close a quarter that has not ended yet."""
+    return dt.date.today()
+
+
 def _check_finished(quarter: Quarter, today: dt.date, fsm: int) -> None:
     from jwcli.analysis.quarters import is_finished
 
     end = quarter.end(fsm)
-    real = dt.date.today()
+    real = real_today()
     for day, what in ((today, "the date the data is evaluated as of"), (real, "today")):
         if not is_finished(quarter, day, fsm):
             raise JwError(
