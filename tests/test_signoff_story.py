@@ -16,6 +16,7 @@ innovation switched off so only the behaviours with data count):
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -89,9 +90,7 @@ def story(tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.Monk
     import jwcli.actions.review
 
     # the real clock must be past the quarters of the story, whenever the suite runs
-    monkeypatch.setattr(
-        jwcli.actions.review, "real_today", lambda: __import__("datetime").date(2026, 12, 1)
-    )
+    monkeypatch.setattr(jwcli.actions.review, "real_today", lambda: dt.date(2026, 12, 1))
     root = tmp_path / "story"
     _ok(jw("init", str(root)))
     (root / "charter.yaml").write_text(CHARTER, encoding="utf-8")

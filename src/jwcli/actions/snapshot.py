@@ -42,6 +42,7 @@ class Snapshot:
     from_revision: bool  # the files were read from git objects, not the working tree
     dirty: bool  # the working tree differs from HEAD outside reviews/ (working tree only)
     _closes: Closes | None = None
+    memo: dict[object, object] = field(default_factory=dict)  # results workflows share
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     def closes(self) -> Closes:
@@ -121,7 +122,9 @@ def revision(root: Path, rev: str, today: dt.date | None = None) -> Snapshot:
     except BaseException:
         tmp.cleanup()
         raise
-    return Snapshot(root, rel, warnings, today or when, True, commit, when, True, False, None, tmp)
+    snap = Snapshot(root, rel, warnings, today or when, True, commit, when, True, False)
+    snap._tmp = tmp
+    return snap
 
 
 def _is_data(path: str) -> bool:
