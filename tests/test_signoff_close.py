@@ -64,6 +64,11 @@ def test_close_signs_off_the_committed_tree_only_and_commits_every_format(
     assert "**Draft charter:**" in (root / "reviews/2025-Q1/review.md").read_text("utf-8")
     assert json.loads(pack)["sign_off"]["draft_charter"] is True
     assert "the charter is still a draft" in result.stderr
+    # no reading of the KPI for the quarter: closing ends its grace, and says so first
+    assert result.stdout.startswith(
+        "closing 2025-Q1 ends its measurement grace: these KPIs have no measurement and count 0: "
+        "first-time-fix\n"
+    )
 
 
 def test_close_refuses_a_quarter_unfinished_by_the_real_clock(
