@@ -332,7 +332,7 @@ def _tag_flags(
         quarter = name[len(REVIEW_TAG_PREFIX) :]
         if quarter in closes or Quarter.from_label(quarter) is None:
             continue
-        inside = tagged in history if history is not None else git.is_ancestor(root, tagged)
+        inside = tagged in history if history is not None else git.is_ancestor(root, tagged, "HEAD")
         message = (
             f"tag {name} marks a commit that is not a close commit for {quarter} "
             "(no `Jw-Kind: review` and `Jw-Quarter` trailers), so it does not close the "
