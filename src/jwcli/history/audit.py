@@ -46,6 +46,7 @@ from typing import Any
 
 from jwcli.errors import DataInvalid, GitProblem, UsageError
 from jwcli.history import git
+from jwcli.history.closes import Closes
 from jwcli.model.findings import Finding
 from jwcli.quarters import Quarter
 
@@ -198,6 +199,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     since_commit = git.resolve_commit(root, since) if since and since_date is None else None
 
     from jwcli.history import audit_cache
+    from jwcli.history.closes import find_closes
 
     head = git.head_commit(root) or ""
     cached = audit_cache.load(root, head) if since is None else None
@@ -207,8 +209,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         except (KeyError, TypeError, ValueError):
             cached = None
     if cached is not None:
-        review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-        report.flags += _tag_flags(root, report.closes, review_tags, None)
+        report.flags += _tag_flags(root, find_closes(root), git.tags(root, REVIEW_TAG_PREFIX))
         return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
 
     head_charter = git.read_blobs(root, [f"HEAD:./{CHARTER_FILE}"])[f"HEAD:./{CHARTER_FILE}"]
@@ -222,6 +223,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     guessed = _SIGNING_RE.search(head_charter) is not None
     log = git.Log(root, signatures=guessed)
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
+    closes = find_closes(root)  # while git log runs
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
     current = _current_state(root, head_charter, tree)
     signing = current.charter.governance.require_signed_commits
@@ -232,7 +234,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     if since_commit is not None:
         parents = {c.id: c.parents for c in commits}
         excluded = _ancestors(git.merge_bases(root, "HEAD", since_commit), parents)
-    walk = _Walk(root, current, signing)
+    walk = _Walk(root, current, signing, closes)
     walk.run(
         commits,
         None
@@ -263,7 +265,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
                 "acked": sorted(acked & {f.commit for f in report.flags}),
             },
         )
-    report.flags += _tag_flags(root, report.closes, review_tags, set(order))
+    report.flags += _tag_flags(root, closes, review_tags)
     return _finish(report, fsck, order, acked)
 
 
@@ -299,46 +301,36 @@ def _before_closes(commits: Sequence[git.LogCommit], closes: set[str]) -> set[st
     return _ancestors((p for c in closes for p in parents.get(c, ())), parents)
 
 
-def _tag_flags(
-    root: Path, closes: dict[str, str], tags: dict[str, str], history: set[str] | None
-) -> list[Flag]:
+def _tag_flags(root: Path, closes: Closes, tags: dict[str, str]) -> list[Flag]:
     """`review/<quarter>` tags against the close commits: the tag is for people and tools, the
     close commit is the sign-off, so a missing or moved tag is an error with its fix."""
     flags = []
-    for quarter, commit in closes.items():
-        name = f"{REVIEW_TAG_PREFIX}{quarter}"
-        tagged = tags.get(name)
+    for close in closes.ordered():
+        name, commit, quarter = close.tag, close.commit, close.quarter
         fix = f"git tag -a {name} {commit[:12]} -m 'Review {quarter}' && git push origin {name}"
-        if tagged is None:
-            flags.append(
-                Flag(
-                    "review-tag",
-                    commit,
-                    "",
-                    f"{quarter} was closed here but tag {name} is missing; restore it: {fix}",
-                )
+        if close.tag_status == "missing":
+            message = f"{quarter} was closed here but tag {name} is missing; restore it: {fix}"
+        elif close.tag_status == "moved":
+            where = (close.tag_commit or "")[:10]
+            message = (
+                f"tag {name} points at {where}, not at the close commit {commit[:10]}; put it "
+                f"back: git tag -d {name} && {fix} --force"
             )
-        elif tagged != commit:
-            flags.append(
-                Flag(
-                    "review-tag",
-                    commit,
-                    "",
-                    f"tag {name} points at {tagged[:10]}, not at the close commit "
-                    f"{commit[:10]}; put it back: git tag -d {name} && {fix} --force",
-                )
-            )
-    for name, tagged in sorted(tags.items()):
-        quarter = name[len(REVIEW_TAG_PREFIX) :]
-        if quarter in closes or Quarter.from_label(quarter) is None:
+        else:
             continue
-        inside = tagged in history if history is not None else git.is_ancestor(root, tagged, "HEAD")
+        flags.append(Flag("review-tag", commit, "", message))
+    for elsewhere, tagged in sorted(closes.elsewhere.items()):
+        name = f"{REVIEW_TAG_PREFIX}{elsewhere}"
+        message = f"{elsewhere} was closed on another branch (tag {name}): merge it"
+        flags.append(Flag("review-tag", tagged, "", message, "notice"))
+    for name, tagged in sorted(tags.items()):
+        unclosed = Quarter.from_label(name[len(REVIEW_TAG_PREFIX) :])
+        if unclosed is None or unclosed in closes.closed or unclosed in closes.elsewhere:
+            continue
         message = (
-            f"tag {name} marks a commit that is not a close commit for {quarter} "
+            f"tag {name} marks a commit that is not a close commit for {unclosed} "
             "(no `Jw-Kind: review` and `Jw-Quarter` trailers), so it does not close the "
-            f"quarter: close it with `jw review --quarter {quarter} --close`"
-            if inside
-            else f"{quarter} was closed on another branch (tag {name}): merge it"
+            f"quarter: close it with `jw review --quarter {unclosed} --close`"
         )
         flags.append(Flag("review-tag", tagged, "", message, "notice"))
     return flags
@@ -562,8 +554,9 @@ def _day(c: git.LogCommit) -> dt.date:
 
 
 class _Walk:
-    def __init__(self, root: Path, current: _Current, signing: bool) -> None:
+    def __init__(self, root: Path, current: _Current, signing: bool, closes: Closes) -> None:
         self.current = current
+        self._found_closes = closes
         self.signing = signing
         self.blobs = _Blobs(root, current)
         self.entries: list[CommitEntry] = []
@@ -580,24 +573,17 @@ class _Walk:
         """Each commit's closed quarters: those closed by a commit it descends from (the first
         close commit of a quarter in topological order is the one that counts)."""
         closing: dict[str, Quarter] = {}
-        for c in commits:
-            if c.trailers.get("Jw-Kind") != "review":
-                continue
-            quarter = Quarter.from_label(c.trailers.get("Jw-Quarter", ""))
-            if quarter is None:
-                continue
-            first = self.closes.get(quarter)
-            if first is None:
-                self.closes[quarter] = c.id
-                closing[c.id] = quarter
-            else:
+        for quarter, close in self._found_closes.closed.items():
+            self.closes[quarter] = close.commit
+            closing[close.commit] = quarter
+            for again in close.second_closes:
                 self.flag(
                     "second-close",
-                    c.id,
+                    again,
                     "",
-                    f"a second close commit for {quarter}: it was closed in {_short(first)}, "
-                    "and a quarter is signed off once. The first close stands (tag "
-                    f"{REVIEW_TAG_PREFIX}{quarter} must mark it); add what changed since with "
+                    f"a second close commit for {quarter}: it was closed in "
+                    f"{_short(close.commit)}, and a quarter is signed off once. The first close "
+                    f"stands (tag {close.tag} must mark it); add what changed since with "
                     "`jw add --late`",
                 )
         closed: dict[str, frozenset[Quarter]] = {}
