@@ -202,14 +202,17 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     from jwcli.history.closes import find_closes
 
     head = git.head_commit(root) or ""
-    cached = audit_cache.load(root, head) if since is None else None
+    remembered = audit_cache.load(root)
+    cached = remembered.get("report") if since is None and remembered.get("head") == head else None
     if cached is not None:
         try:
             report = _from_cache(cached)
+            review = [git.TrailerCommit(c, when, dict(t)) for c, when, t in cached["review"]]
         except (KeyError, TypeError, ValueError):
             cached = None
     if cached is not None:
-        report.flags += _tag_flags(root, find_closes(root), git.tags(root, REVIEW_TAG_PREFIX))
+        closes = find_closes(root, read=review)
+        report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
         return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
 
     head_charter = git.read_blobs(root, [f"HEAD:./{CHARTER_FILE}"])[f"HEAD:./{CHARTER_FILE}"]
@@ -223,13 +226,18 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     guessed = _SIGNING_RE.search(head_charter) is not None
     log = git.Log(root, signatures=guessed)
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
-    closes = find_closes(root)  # while git log runs
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-    current = _current_state(root, head_charter, tree)
+    current = _current_state(root, head_charter, tree, remembered.get("facts", {}))
     signing = current.charter.governance.require_signed_commits
     commits = log.commits()
     if signing and not guessed:  # the setting is written in a way the quick look missed
         commits = git.Log(root, signatures=True).commits()
+    review = [
+        git.TrailerCommit(c.id, c.committed, c.trailers)
+        for c in commits
+        if c.trailers.get("Jw-Kind", "").strip().lower() == "review"
+    ]
+    closes = find_closes(root, read=review)
     excluded: set[str] = set()
     if since_commit is not None:
         parents = {c.id: c.parents for c in commits}
@@ -263,7 +271,9 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
                 "signatures_checked": signing,
                 "order": {f.commit: order[f.commit] for f in report.flags},
                 "acked": sorted(acked & {f.commit for f in report.flags}),
+                "review": [[c.id, c.committed, c.trailers] for c in review],
             },
+            _encode_facts(walk.blobs.facts, current.charter.fiscal_year_start),
         )
     report.flags += _tag_flags(root, closes, review_tags)
     return _finish(report, fsck, order, acked)
@@ -385,6 +395,42 @@ def _facts(blob: bytes | None, fiscal_year_start: int) -> Facts:
     )
 
 
+def _encode_facts(facts: dict[str, Facts], fys: int) -> dict[str, list[Any]]:
+    """Facts to remember by blob id (amendments are read again: audit keeps their models)."""
+    return {
+        oid: [
+            f.kind,
+            str(f.quarter) if f.quarter else None,
+            str(f.due) if f.due else None,
+            list(f.supersedes),
+            f.service,
+            f.party,
+            f.run_cost,
+            fys,
+        ]
+        for oid, f in facts.items()
+        if f.kind != "amendment"
+    }
+
+
+def _decode_facts(remembered: dict[str, list[Any]], fys: int) -> dict[str, Facts]:
+    found = {}
+    for oid, (kind, quarter, due, supersedes, service, party, run_cost, at) in remembered.items():
+        if at != fys:  # quarters depend on the fiscal year
+            continue
+        found[oid] = Facts(
+            kind,
+            Quarter.from_label(quarter) if quarter else None,
+            Quarter.from_label(due) if due else None,
+            tuple(supersedes),
+            service,
+            party,
+            run_cost,
+            None,
+        )
+    return found
+
+
 @dataclass(slots=True)
 class _Current:
     charter: Any  # the validated Charter at HEAD
@@ -392,7 +438,9 @@ class _Current:
     amendments: dict[str, Any]  # path -> Amendment, HEAD's active amendments
 
 
-def _current_state(root: Path, charter_bytes: bytes, tree: git.Tree) -> _Current:
+def _current_state(
+    root: Path, charter_bytes: bytes, tree: git.Tree, remembered: dict[str, list[Any]]
+) -> _Current:
     """HEAD's charter, validated like `jw validate` would (errors stop the audit), and every record
     at HEAD read as the models read it."""
     from pydantic import ValidationError
@@ -423,9 +471,9 @@ def _current_state(root: Path, charter_bytes: bytes, tree: git.Tree) -> _Current
             list[object](findings),
         )
     entries = [e for e in tree.entries() if e.path.endswith(".yaml")]
-    blobs = git.read_blobs(root, [e.oid for e in entries])
-    facts: dict[str, Facts] = {}
     fys = charter.fiscal_year_start
+    facts: dict[str, Facts] = _decode_facts(remembered, fys)
+    blobs = git.read_blobs(root, [e.oid for e in entries if e.oid not in facts])
     for e in entries:
         if e.oid not in facts:
             facts[e.oid] = _facts(blobs[e.oid], fys)
@@ -644,10 +692,12 @@ class _Walk:
         wanted: list[str] = []
         facts = self.current.facts
         for c in commits:
+            # a record deleted and added in one commit may be a move: both sides are compared
+            deletes = any(ch.status == "D" for ch in c.changes)
             for ch in c.changes:
                 area = _area(ch.path)
                 if area in ("charter", "baselines") or (
-                    area == "record" and (ch.status != "A" or ch.new not in facts)
+                    area == "record" and (ch.status != "A" or deletes or ch.new not in facts)
                 ):
                     wanted.extend(o for o in (ch.old, ch.new) if o)
         self.blobs.fetch(wanted)

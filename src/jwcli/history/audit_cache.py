@@ -59,31 +59,52 @@ def _path(root: Path) -> Path | None:
     return folder / f"{name}.json"
 
 
-def load(root: Path, head: str) -> dict[str, Any] | None:
-    """The remembered report of `head`'s history, or None."""
+def load(root: Path) -> dict[str, Any]:
+    """What the last audit of this repository remembered: `head`, its `report` (only when well
+    formed) and `facts` (blob id -> what the record says); empty when nothing usable is kept."""
     path = _path(root)
-    if path is None or not head:
-        return None
+    if path is None:
+        return {}
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        return None
+        return {}
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return None
+            return {}
         if info.st_uid != os.getuid():
-            return None
+            return {}
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = json.loads(handle.read())
     except (OSError, ValueError, RecursionError):
-        return None
+        return {}
     finally:
         os.close(fd)
-    if not isinstance(data, dict) or data.get("key") != _key() or data.get("head") != head:
-        return None
-    report = data.get("report")
-    return report if _well_formed(report) else None
+    if not isinstance(data, dict) or data.get("key") != _key():
+        return {}
+    found: dict[str, Any] = {}
+    if isinstance(data.get("head"), str) and _well_formed(data.get("report")):
+        found["head"], found["report"] = data["head"], data["report"]
+    facts = data.get("facts")
+    if isinstance(facts, dict) and all(_fact_ok(v) for v in facts.values()):
+        found["facts"] = facts
+    return found
+
+
+def _fact_ok(value: Any) -> bool:
+    """[kind, quarter, due, supersedes, service, party, run_cost, fiscal_year_start]"""
+    if not isinstance(value, list) or len(value) != 8:
+        return False
+    kind, quarter, due, supersedes, service, party, run_cost, fys = value
+    texts = (kind, quarter, due, service, party)
+    return (
+        all(t is None or isinstance(t, str) for t in texts)
+        and isinstance(supersedes, list)
+        and all(isinstance(t, str) for t in supersedes)
+        and isinstance(run_cost, bool)
+        and isinstance(fys, int)
+    )
 
 
 def _well_formed(report: Any) -> bool:
@@ -93,6 +114,17 @@ def _well_formed(report: Any) -> bool:
     if not isinstance(flags, list) or not isinstance(commits, list):
         return False
     if not isinstance(report.get("closes"), dict) or not isinstance(report.get("order"), dict):
+        return False
+    review = report.get("review")
+    if not isinstance(review, list) or not all(
+        isinstance(r, list)
+        and len(r) == 3
+        and isinstance(r[0], str)
+        and isinstance(r[1], str)
+        and isinstance(r[2], dict)
+        and all(isinstance(v, str) for v in r[2].values())
+        for r in review
+    ):
         return False
     text = {"rule", "commit", "path", "message", "severity"}
     for f in flags:
@@ -105,8 +137,9 @@ def _well_formed(report: Any) -> bool:
     return True
 
 
-def save(root: Path, head: str, report: dict[str, Any]) -> None:
-    """Remember `report` for `head`; a failure to write is ignored (the cache is optional)."""
+def save(root: Path, head: str, report: dict[str, Any], facts: dict[str, list[Any]]) -> None:
+    """Remember `report` for `head`, and the facts of record versions (by blob id, good for any
+    later HEAD); a failure to write is ignored (the cache is optional)."""
     path = _path(root)
     if path is None or not head:
         return
@@ -114,8 +147,10 @@ def save(root: Path, head: str, report: dict[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-", suffix=".tmp")
         try:
+            # dumps, not dump: `dump` streams through the pure-Python encoder, ten times slower
+            text = json.dumps({"key": _key(), "head": head, "report": report, "facts": facts})
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": _key(), "head": head, "report": report}, handle)
+                handle.write(text)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -550,7 +550,7 @@ class LogCommit:
     changes: list[Change] = field(default_factory=list)
 
 
-TRAILER_KEYS = ("Jw-Kind", "Jw-Record", "Jw-Quarter")
+TRAILER_KEYS = ("Jw-Kind", "Jw-Record", "Jw-Quarter", "Jw-Today")
 _MARK = b"\x01"
 _HEX = frozenset(b"0123456789abcdef")
 _CHUNK = 1 << 18  # parse git's output in pieces of at least this many bytes
