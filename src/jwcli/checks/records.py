@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from jwcli.analysis.charter_state import active_amendments, agree_command, charter_state
 from jwcli.checks.charter import unknown
 from jwcli.checks.paths import attachment_problem
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding
-from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Update
+from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Measurement, Update
 from jwcli.model.relationship import CHARTER_FILE, Relationship
 
 # A record field named here holds ids of the vocabulary it maps to. Field names mean the same on
@@ -215,40 +216,45 @@ def overdue_commitments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
 
 @check
 def amendments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+    """The charter is a draft until its first agreement, then every version must be agreed
+    (lifecycle.md, "The charter: draft, agreed, amended")."""
     c = rel.charter
     if c is None:
         return
-    found = [e for e in rel.records.values() if isinstance(e.record, Amendment)]
-    versions = {e.record.version for e in found if isinstance(e.record, Amendment)}
-    highest = max(versions, default=1)
-    if c.version > highest:
+    found = [(e.id, e.record) for e in rel.records.values() if isinstance(e.record, Amendment)]
+    superseded = {t for e in rel.records.values() for t in e.record.superseded_ids}
+    state = charter_state(c.version, c.parties, active_amendments(found, superseded))
+    if state.draft:
         yield Finding(
             CHARTER_FILE,
-            f"charter is version {c.version} but no `amendment` record "
-            f"agrees it (highest amendment: {highest if versions else 'none'}); add one",
+            f"the charter is a draft: version {c.version} is not yet agreed by every party. "
+            "When the parties agree it, record that (it commits the charter with the record): "
+            f"`{agree_command(c.version, c.parties)}`",
+            "charter-draft",
+            severity="warning",
+            loc=("version",),
+        )
+    elif not state.agreed:
+        who = (
+            "no `amendment` record agrees it"
+            if state.missing is None
+            else f"not agreed by {', '.join(state.missing)}"
+        )
+        yield Finding(
+            CHARTER_FILE,
+            f"charter version {c.version} is {who}; the charter was agreed before, so every "
+            f"new version needs the parties' amendment: `{agree_command(c.version, c.parties)}`",
             "amendment",
             loc=("version",),
         )
-    parties = set(c.party_ids())
-    for entry in found:
-        record = entry.record
-        assert isinstance(record, Amendment)
+    for rid, record in found:
         if record.version > c.version:
             yield Finding(
-                entry.path,
+                rel.records[rid].path,
                 f"amendment agrees version {record.version}, but "
                 f"charter.yaml is version {c.version}; raise `version` in the charter",
                 "amendment",
                 loc=("version",),
-            )
-        missing = sorted(parties - set(record.agreed_by))
-        if missing:
-            yield Finding(
-                entry.path,
-                f"amendment not agreed by {', '.join(missing)}",
-                "amendment",
-                severity="warning",
-                loc=("agreed_by",),
             )
 
 
@@ -264,3 +270,29 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                     "attachment",
                     loc=("attachments", i),
                 )
+
+
+@check
+def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+    """A second reading of a KPI for a period must supersede the first (lifecycle.md): two
+    live readings would let the later one change a figure with nobody noticing."""
+    superseded = {sid for e in rel.records.values() for sid in e.record.superseded_ids}
+    live: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = {}
+    for entry in rel.records.values():
+        record = entry.record
+        if isinstance(record, Measurement) and entry.id not in superseded:
+            key = (record.kpi, str(record.period))
+            live.setdefault(key, []).append((record.date, entry.id, entry.path))
+    for (kpi, period), readings in live.items():
+        if len(readings) < 2:
+            continue
+        readings.sort()
+        first = readings[0][1]
+        for _, _, path in readings[1:]:
+            yield Finding(
+                path,
+                f"a second measurement of `{kpi}` for {period} (the first is `{first}`): "
+                f"to correct it, add `supersedes: {first}`",
+                "duplicate-measurement",
+                loc=("kpi",),
+            )
