@@ -75,6 +75,12 @@ def test_a_close_commit_is_found_by_its_trailers_and_the_tag_checked(
     assert find_closes(root).closed[Q1].tag_status == "moved"
     git(root, "tag", "-d", "review/2025-Q1")
     assert find_closes(root).closed[Q1].tag_status == "missing"
+    # the latest close is the last in the history, whatever its quarter
+    _close(root, Quarter(2024, 4), "2025-07-21", "2025-07-21T09:00:00+00:00")
+    closes = find_closes(root)
+    latest = closes.latest()
+    assert latest is not None and latest.quarter == Quarter(2024, 4)
+    assert closes.previous(Q2) == closes.closed[Q1]
     # the history before the close does not see it closed
     assert find_closes(root, f"{first}~1").closed == {}
 

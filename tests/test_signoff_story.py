@@ -218,6 +218,8 @@ def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path
 
     _ok(_jw(root, "2026-07-20", *late_cost, "--late"))
     assert "Jw-Late: 2026-Q2" in git(root, "log", "-1", "--format=%B")
+    # filed under the quarter it belongs to (its period), not the one of its date
+    assert (root / "records/2026-Q2/2026-07-20-late-invoice.yaml").is_file()
 
     # a second reading of the KPI for Q2 must say what it corrects
     reading = (

@@ -52,6 +52,7 @@ class Close:
     tag_status: str  # "ok" (review/Q marks the commit), "missing" or "moved"
     tag_commit: str | None  # where review/Q points, when it exists
     second_closes: tuple[str, ...] = ()  # later commits that close Q again (an audit error)
+    order: int = 0  # position among the close commits, in topological order (oldest first)
 
     @property
     def tag(self) -> str:
@@ -79,6 +80,11 @@ class Closes:
     def ordered(self) -> list[Close]:
         return sorted(self.closed.values(), key=lambda c: c.quarter)
 
+    def latest(self) -> Close | None:
+        """The most recent close commit of the history (topological order): the sign-off
+        point that "Changed after sign-off" counts from."""
+        return max(self.closed.values(), key=lambda c: c.order, default=None)
+
 
 NO_CLOSES = Closes(None)
 
@@ -93,7 +99,9 @@ def find_closes(root: Path, rev: str = "HEAD") -> Closes:
         return NO_CLOSES
     firsts: dict[Quarter, git.TrailerCommit] = {}
     seconds: dict[Quarter, list[str]] = {}
+    order: dict[str, int] = {}
     for c in git.review_commits(root, head):
+        order[c.id] = len(order)
         if c.trailers.get("Jw-Kind", "").strip().lower() != CLOSE_KIND:
             continue
         quarter = Quarter.from_label(c.trailers.get("Jw-Quarter", "").strip())
@@ -115,7 +123,14 @@ def find_closes(root: Path, rev: str = "HEAD") -> Closes:
         tagged = tags.get(quarter)
         status = "ok" if tagged == c.id else ("missing" if tagged is None else "moved")
         closed[quarter] = Close(
-            quarter, c.id, as_of, committed, status, tagged, tuple(seconds.get(quarter, ()))
+            quarter,
+            c.id,
+            as_of,
+            committed,
+            status,
+            tagged,
+            tuple(seconds.get(quarter, ())),
+            order[c.id],
         )
     elsewhere = {
         q: commit
