@@ -188,3 +188,19 @@ def test_late_records_by_period_supersedes_chain_due_date_and_assessments(
         rec("cost", "2025-08-11", service="helpdesk", party="south", period="2025-Q1", amount=9)
     )
     assert "records/2025-Q1/hidden.yaml" in changes_since(root, close, None).added
+
+
+def test_a_shallow_clone_cannot_say_what_was_signed_off(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    import pytest
+
+    from jwcli.errors import GitProblem
+
+    root = _repo(tmp_path / "r")
+    commit_files(root, {"x.txt": "x\n"}, "More", date="2025-07-02T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    with pytest.raises(GitProblem) as caught:
+        find_closes(shallow)
+    assert caught.value.exit_code == 3 and "git fetch --unshallow" in str(caught.value.hint)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from jwcli.errors import GitProblem
 from jwcli.model.relationship import ASSESSMENTS_DIR, BASELINES_FILE, CHARTER_FILE, RECORDS_DIR
 from jwcli.quarters import Quarter
 
@@ -97,6 +98,12 @@ def find_closes(root: Path, rev: str = "HEAD") -> Closes:
     head = git.head_commit(root) if rev == "HEAD" else git.resolve_commit(root, rev)
     if head is None:
         return NO_CLOSES
+    if git.is_shallow(root):
+        raise GitProblem(
+            "this is a shallow clone: the history that says which quarters were signed off "
+            "is not all here",
+            hint="git fetch --unshallow (in CI: check out with fetch-depth: 0)",
+        )
     firsts: dict[Quarter, git.TrailerCommit] = {}
     seconds: dict[Quarter, list[str]] = {}
     order: dict[str, int] = {}
