@@ -313,6 +313,27 @@ def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path
             },
         ],
     }
+    # --party narrows the changes to that party's (health is always the relationship's)
+    north = json.loads(
+        _ok(
+            _jw(
+                root,
+                "2026-07-25",
+                "score",
+                "--quarter",
+                "2026-Q2",
+                "--party",
+                "north",
+                "--format",
+                "json",
+            )
+        )
+    )
+    assert [(c["party"], c["figure"]) for c in north["signed_off"]["changed"]] == [
+        (None, "health"),
+        ("north", "cost-optimisation"),
+        ("north", "overall"),
+    ]
     # an open quarter has no sign-off
     open_q = json.loads(
         _ok(_jw(root, "2026-10-05", "score", "--quarter", "2026-Q3", "--format", "json"))
