@@ -370,6 +370,9 @@ def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path
     _ok(_jw(root, "2026-07-25", "review", "-q", "2026-Q2", "--out", str(root / "copy")))
     copy = (root / "copy/review.md").read_text(encoding="utf-8")
     assert "**Signed off** on 15 July 2026" in copy and "6 figures differ" in copy
+    assert "| north cost-optimisation | 3.00 | 2.00 | 2026-07-20-late-invoice |" in copy
+    html = (root / "copy/review.html").read_text(encoding="utf-8")
+    assert '<td>acme trigger red-kpis</td><td class="num">fired</td>' in html
 
 
 def test_closing_twice_refuses_and_a_missing_tag_is_put_back(story: Path) -> None:
