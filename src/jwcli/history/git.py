@@ -707,6 +707,12 @@ class TrailerCommit:
     trailers: dict[str, str]
 
 
+def is_shallow(root: Path) -> bool:
+    """Whether the repository is a shallow clone (part of its history is missing)."""
+    proc = run(["rev-parse", "--is-shallow-repository"], root, check=False)
+    return proc.stdout.strip() == "true"
+
+
 def review_commits(root: Path, rev: str) -> list[TrailerCommit]:
     """Commits reachable from `rev` whose message mentions `Jw-Kind: review`, oldest first in
     topological order (parents before children), with their `Jw-Kind`, `Jw-Quarter` and
