@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from jwcli.checks.charter import unknown
+from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding
 from jwcli.model.relationship import Relationship
@@ -40,12 +41,16 @@ def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Findin
                 loc=("date",),
             )
         if parties is not None and a.assessor not in parties:
-            yield unknown(entry.path, ("assessor",), "party", a.assessor, parties)
+            found = unknown(entry.path, ("assessor",), "party", a.assessor, parties)
+            found.message += removed_party_hint(a.assessor)
+            yield found
         for party, ratings in a.ratings.items():
             if parties is not None and party not in parties:
                 yield Finding(
                     entry.path,
-                    f"unknown party `{party}`; known: " + ", ".join(sorted(parties)),
+                    f"unknown party `{party}`; known: "
+                    + ", ".join(sorted(parties))
+                    + removed_party_hint(party),
                     "reference",
                     loc=("ratings", party),
                     at_key=True,

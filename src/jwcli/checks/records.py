@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from jwcli.checks.charter import unknown
+from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding
@@ -96,7 +97,10 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                         loc=(field, *index),
                     )
                 elif value not in vocab[what]:
-                    yield unknown(entry.path, (field, *index), what, value, vocab[what])
+                    found = unknown(entry.path, (field, *index), what, value, vocab[what])
+                    if what == "party":
+                        found.message += removed_party_hint(value)
+                    yield found
         for field, kind in record_fields:
             for index, value in _values(getattr(record, field)):
                 target = rel.records.get(value)
@@ -123,7 +127,8 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                     yield Finding(
                         entry.path,
                         f"unknown party `{party}` in attendees; known: "
-                        + ", ".join(sorted(vocab["party"])),
+                        + ", ".join(sorted(vocab["party"]))
+                        + removed_party_hint(party),
                         "reference",
                         loc=("attendees", party),
                         at_key=True,
