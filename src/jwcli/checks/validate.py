@@ -11,6 +11,7 @@ from jwcli.checks import (  # noqa: F401
     baselines,
     charter,
     corrections,
+    lifecycle,
     membership,
     milestones,
     records,
