@@ -506,14 +506,12 @@ def add_problem(message: str) -> None:
 
 
 def add_findings(addition: Any, path: str) -> None:
-    """What a new file would change: errors already there (not blocking) and what it adds."""
+    """What a new file would change: errors already there (not blocking) and the findings it
+    adds. Warnings already there are not repeated: they are `jw validate`'s to report."""
     if addition.existing_errors:
         _say(f"Already in the repository, not blocking {path}:")
         for f in addition.existing_errors:
             _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
-    if addition.existing_warnings:
-        n = addition.existing_warnings
-        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
     for f in addition.new:
         _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if addition.blocked:

@@ -722,9 +722,12 @@ def _raw_findings(rel: Relationship, today: dt.date) -> list[Finding]:
     import jwcli.checks.validate  # noqa: F401  (importing it registers every check)
     from jwcli.checks.registry import CHECKS
 
+    from jwcli.checks.validate import assign_quarters
+
     found = list(rel.load_findings)
     for run in CHECKS:
         found.extend(run(rel, today))
+    assign_quarters(rel, found)
     return found
 
 
