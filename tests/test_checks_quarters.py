@@ -55,11 +55,6 @@ def test_closed_quarter_warnings_are_one_line(closed_repo: Path) -> None:
     lines = result.stdout.splitlines()
     # printed: the open quarter's claim, and the overdue commitment (it depends on today)
     assert len(lines) == 2, lines
-    assert (
-        lines[0].startswith("records/2025-Q2/2025-07-01-promise.yaml:")
-        and "overdue" not in lines[0]
-        or True
-    )
     assert any("2025-07-01-promise.yaml" in x and "was due 2025-08-31" in x for x in lines)
     assert any(x.startswith("records/2025-Q4/2026-01-05-claim-c.yaml:") for x in lines)
     assert "102 warnings in closed quarters 2025-Q2, 2025-Q3 not shown: jw validate --all" in (

@@ -721,7 +721,6 @@ def draft_record(rel: Relationship, kind: str, data: Mapping[str, Any], slug: st
 def _raw_findings(rel: Relationship, today: dt.date) -> list[Finding]:
     import jwcli.checks.validate  # noqa: F401  (importing it registers every check)
     from jwcli.checks.registry import CHECKS
-
     from jwcli.checks.validate import assign_quarters
 
     found = list(rel.load_findings)
