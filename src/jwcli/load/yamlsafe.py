@@ -225,12 +225,12 @@ def resolve_plain(text: str) -> Any:
         return False
     first = text[0]
     if first.isdigit() or first in "+-.":
-        if _INT_RE.match(text):
+        if _INT_RE.fullmatch(text):
             try:
                 return int(text)
             except ValueError:  # over Python's 4300-digit limit: no count or amount is that long
                 return text
-        if _DECIMAL_RE.match(text):
+        if _DECIMAL_RE.fullmatch(text):
             return Decimal(text)
     return text
 

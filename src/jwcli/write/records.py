@@ -472,7 +472,7 @@ def record_id(date: dt.date, kind: str, summary: str, slug: str | None) -> str:
                 f"--id `{slug}` is not a valid slug: use lowercase letters, digits and `-`"
             )
         whole = slug if slug.startswith(prefix) else prefix + slug
-        if not ID_RE.match(whole):
+        if not ID_RE.fullmatch(whole):
             raise UsageError(f"the id `{whole}` is longer than {MAX_ID} characters; shorten --id")
         return whole
     words = slugify(summary) or kind
@@ -516,13 +516,13 @@ _YAML11_WORDS = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", 
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    if not text or not _PLAIN_RE.match(text) or text.endswith(" ") or "  " in text:
+    if not text or not _PLAIN_RE.fullmatch(text) or text.endswith(" ") or "  " in text:
         return False
     if flow and "," in text:
         return False
     if text.lower() in _YAML11_WORDS or resolve_plain(text) != text:
         return False
-    return not (text[0].isdigit() and not _DIGIT_START_OK_RE.match(text))
+    return not (text[0].isdigit() and not _DIGIT_START_OK_RE.fullmatch(text))
 
 
 def _double_quoted(text: str) -> str:
