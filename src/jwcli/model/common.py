@@ -215,13 +215,15 @@ Money = Annotated[
     Decimal,
     PlainValidator(parse_money),
     PlainSerializer(lambda d: str(d), return_type=str),
-    WithJsonSchema({"type": "number", "multipleOf": 0.01}),
+    WithJsonSchema(
+        {"type": "number", "multipleOf": 0.01, "exclusiveMaximum": 1e18, "exclusiveMinimum": -1e18}
+    ),
 ]
 Number = Annotated[
     Decimal,
     PlainValidator(parse_number),
     PlainSerializer(lambda d: str(d), return_type=str),
-    WithJsonSchema({"type": "number"}),
+    WithJsonSchema({"type": "number", "exclusiveMaximum": 1e18, "exclusiveMinimum": -1e18}),
 ]
 QuarterLabel = Annotated[
     Quarter,

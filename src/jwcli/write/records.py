@@ -228,7 +228,8 @@ def spec_of(kind: str, name: str) -> FieldSpec:
 # --- turning what a person typed into the values the loader would read --------------------------
 
 _BAD_TEXT_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069]"  # and bidirectional controls, as the loader refuses them
 )
 
 
