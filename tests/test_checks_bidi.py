@@ -37,7 +37,8 @@ def test_bidi_controls_written_as_escapes_are_refused(tmp_path: Path) -> None:
 
 
 def test_right_to_left_marks_are_kept(tmp_path: Path) -> None:
-    record = "kind: lesson\ndate: 2025-07-01\nsummary: \u05e9\u05dc\u05d5\u05dd\u200f 2026\nparty: acme\n"
+    shalom = "\u05e9\u05dc\u05d5\u05dd\u200f"  # Hebrew, then a right-to-left mark
+    record = f"kind: lesson\ndate: 2025-07-01\nsummary: {shalom} 2026\nparty: acme\n"
     root = write_repo(tmp_path, {"records/2025-Q2/2025-07-01-x.yaml": record})
     assert jw("-C", str(root), "--today", TODAY, "validate").exit_code == 0
 
