@@ -24,7 +24,7 @@ def test_a_party_cannot_supersede_another_partys_observation(tmp_path: Path) -> 
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q2/2025-05-01-acme-late.yaml": rec(
+            "records/2025-Q1/2025-05-01-acme-late.yaml": rec(
                 "observation",
                 "2025-05-01",
                 party="acme",
@@ -32,7 +32,7 @@ def test_a_party_cannot_supersede_another_partys_observation(tmp_path: Path) -> 
                 behaviours=["commercial-trust"],
                 effect="negative",
             ),
-            "records/2025-Q2/2025-05-20-acme-fine.yaml": rec(
+            "records/2025-Q1/2025-05-20-acme-fine.yaml": rec(
                 "observation",
                 "2025-05-20",
                 party="south",
@@ -45,7 +45,7 @@ def test_a_party_cannot_supersede_another_partys_observation(tmp_path: Path) -> 
     )
     code, lines = _validate(root)
     assert code == 1
-    found = _lines_about(lines, "records/2025-Q2/2025-05-20-acme-fine.yaml")
+    found = _lines_about(lines, "records/2025-Q1/2025-05-20-acme-fine.yaml")
     # rec() writes one JSON line: every field is on line 1
     assert any("error: a correction keeps `party`" in x and "`acme`" in x for x in found), found
     assert any("error: a correction keeps `by`" in x and "`north`" in x for x in found), found
@@ -55,11 +55,11 @@ def test_a_commitment_cannot_be_superseded_after_it_was_due(tmp_path: Path) -> N
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q2/2025-05-01-patching.yaml": rec(
+            "records/2025-Q1/2025-05-01-patching.yaml": rec(
                 "commitment", "2025-05-01", party="acme", due="2025-06-30"
             ),
             # renegotiated in time: the due date moves to 2025-08-31
-            "records/2025-Q2/2025-06-20-patching-later.yaml": rec(
+            "records/2025-Q1/2025-06-20-patching-later.yaml": rec(
                 "update",
                 "2025-06-20",
                 commitment="2025-05-01-patching",
@@ -67,21 +67,21 @@ def test_a_commitment_cannot_be_superseded_after_it_was_due(tmp_path: Path) -> N
                 new_due="2025-08-31",
             ),
             # before the effective due (2025-08-31): a correction is allowed
-            "records/2025-Q3/2025-08-01-patching-fixed.yaml": rec(
+            "records/2025-Q2/2025-08-01-patching-fixed.yaml": rec(
                 "commitment",
                 "2025-08-01",
                 party="acme",
                 due="2025-06-30",
                 supersedes="2025-05-01-patching",
             ),
-            "records/2025-Q3/2025-09-10-other.yaml": rec(
+            "records/2025-Q2/2025-09-10-other.yaml": rec(
                 "commitment", "2025-09-10", party="acme", due="2025-09-30"
             ),
-            "records/2025-Q3/2025-09-11-other-delivered.yaml": rec(
+            "records/2025-Q2/2025-09-11-other-delivered.yaml": rec(
                 "update", "2025-09-11", commitment="2025-09-10-other", status="delivered"
             ),
             # after the due date: the miss must stand
-            "records/2025-Q4/2025-10-05-other-next-year.yaml": rec(
+            "records/2025-Q3/2025-10-05-other-next-year.yaml": rec(
                 "commitment",
                 "2025-10-05",
                 party="acme",
@@ -94,9 +94,9 @@ def test_a_commitment_cannot_be_superseded_after_it_was_due(tmp_path: Path) -> N
     assert code == 1
     assert not any(
         "supersedes a commitment" in x
-        for x in _lines_about(lines, "records/2025-Q3/2025-08-01-patching-fixed.yaml")
+        for x in _lines_about(lines, "records/2025-Q2/2025-08-01-patching-fixed.yaml")
     ), lines
-    late = _lines_about(lines, "records/2025-Q4/2025-10-05-other-next-year.yaml")
+    late = _lines_about(lines, "records/2025-Q3/2025-10-05-other-next-year.yaml")
     assert any(
         "error: supersedes a commitment that was due 2025-09-30" in x and "`missed`" in x
         for x in late
@@ -107,13 +107,13 @@ def test_an_update_cannot_be_superseded_after_its_commitment_was_due(tmp_path: P
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q2/2025-05-01-patching.yaml": rec(
+            "records/2025-Q1/2025-05-01-patching.yaml": rec(
                 "commitment", "2025-05-01", party="acme", due="2025-06-30"
             ),
-            "records/2025-Q3/2025-07-02-patching-missed.yaml": rec(
+            "records/2025-Q2/2025-07-02-patching-missed.yaml": rec(
                 "update", "2025-07-02", commitment="2025-05-01-patching", status="missed"
             ),
-            "records/2025-Q3/2025-07-09-patching-ok.yaml": rec(
+            "records/2025-Q2/2025-07-09-patching-ok.yaml": rec(
                 "update",
                 "2025-07-09",
                 commitment="2025-05-01-patching",
@@ -126,7 +126,7 @@ def test_an_update_cannot_be_superseded_after_its_commitment_was_due(tmp_path: P
     assert code == 1
     assert any(
         "error: supersedes an update of a commitment that was due 2025-06-30" in x
-        for x in _lines_about(lines, "records/2025-Q3/2025-07-09-patching-ok.yaml")
+        for x in _lines_about(lines, "records/2025-Q2/2025-07-09-patching-ok.yaml")
     ), lines
 
 
@@ -158,17 +158,17 @@ def test_escalation_keeps_trigger_quarter_parties_but_may_add_its_outcome(tmp_pa
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q3/2025-07-05-coffee.yaml": rec("escalation", "2025-07-05", **esc),
+            "records/2025-Q2/2025-07-05-coffee.yaml": rec("escalation", "2025-07-05", **esc),
             # the outcome only: fine, even a quarter later
-            "records/2025-Q4/2025-10-20-coffee-done.yaml": rec(
+            "records/2025-Q3/2025-10-20-coffee-done.yaml": rec(
                 "escalation",
                 "2025-10-20",
                 outcome="Runbook agreed",
                 supersedes="2025-07-05-coffee",
                 **esc,
             ),
-            "records/2025-Q3/2025-07-06-chat.yaml": rec("escalation", "2025-07-06", **esc),
-            "records/2025-Q3/2025-07-07-chat-moved.yaml": rec(
+            "records/2025-Q2/2025-07-06-chat.yaml": rec("escalation", "2025-07-06", **esc),
+            "records/2025-Q2/2025-07-07-chat-moved.yaml": rec(
                 "escalation",
                 "2025-07-07",
                 level=1,
@@ -181,8 +181,8 @@ def test_escalation_keeps_trigger_quarter_parties_but_may_add_its_outcome(tmp_pa
     )
     code, lines = _validate(root)
     assert code == 1
-    assert _lines_about(lines, "records/2025-Q4/2025-10-20-coffee-done.yaml") == []
-    moved = _lines_about(lines, "records/2025-Q3/2025-07-07-chat-moved.yaml")
+    assert _lines_about(lines, "records/2025-Q3/2025-10-20-coffee-done.yaml") == []
+    moved = _lines_about(lines, "records/2025-Q2/2025-07-07-chat-moved.yaml")
     assert any("keeps `quarter`" in x and "`2025-Q2`" in x for x in moved), moved
     assert any("keeps `parties`" in x and "[acme]" in x for x in moved), moved
 
@@ -214,10 +214,10 @@ def test_amendment_keeps_version_and_update_keeps_commitment(tmp_path: Path) -> 
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q1/2025-03-01-agreed.yaml": rec(
+            "records/2024-Q4/2025-03-01-agreed.yaml": rec(
                 "amendment", "2025-03-01", version=1, agreed_by=["north", "south", "acme"]
             ),
-            "records/2025-Q1/2025-03-02-agreed-again.yaml": rec(
+            "records/2024-Q4/2025-03-02-agreed-again.yaml": rec(
                 "amendment",
                 "2025-03-02",
                 version=2,
@@ -238,7 +238,7 @@ def test_self_observation_is_a_warning(tmp_path: Path) -> None:
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q2/2025-05-01-great-us.yaml": rec(
+            "records/2025-Q1/2025-05-01-great-us.yaml": rec(
                 "observation",
                 "2025-05-01",
                 party="acme",
@@ -251,6 +251,6 @@ def test_self_observation_is_a_warning(tmp_path: Path) -> None:
     result = jw("-C", str(root), "--today", TODAY, "validate", "--all")
     assert result.exit_code == 0
     assert (
-        "records/2025-Q2/2025-05-01-great-us.yaml:1:" in result.stdout
+        "records/2025-Q1/2025-05-01-great-us.yaml:1:" in result.stdout
         and "warning: `acme` observes itself" in result.stdout
     ), result.stdout

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from jwcli.checks.charter import unknown
 from jwcli.checks.membership import removed_party_hint
+from jwcli.checks.records import missing_record, unloaded_record_ids
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding
 from jwcli.model.relationship import Relationship
@@ -15,6 +16,7 @@ from jwcli.model.relationship import Relationship
 @check
 def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     parties = set(rel.charter.party_ids()) if rel.charter else None
+    unloaded = unloaded_record_ids(rel) if rel.assessments else set()
     for entry in rel.assessments:
         a = entry.assessment
         if a.assessor != entry.assessor_file:
@@ -59,12 +61,7 @@ def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Findin
                 loc = ("ratings", party, behaviour)
                 for i, record_id in enumerate(rating.evidence):
                     if record_id not in rel.records:
-                        yield Finding(
-                            entry.path,
-                            f"`{record_id}` names no record in records/",
-                            "reference",
-                            loc=(*loc, "evidence", i),
-                        )
+                        yield missing_record(entry.path, (*loc, "evidence", i), record_id, unloaded)
                 if not rating.evidence:
                     yield Finding(
                         entry.path,

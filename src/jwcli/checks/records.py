@@ -9,9 +9,9 @@ from jwcli.checks.charter import unknown
 from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
 from jwcli.checks.registry import check
-from jwcli.model.findings import Finding
+from jwcli.model.findings import Finding, Loc
 from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Update
-from jwcli.model.relationship import CHARTER_FILE, Relationship
+from jwcli.model.relationship import CHARTER_FILE, RECORDS_DIR, Relationship
 
 # A record field named here holds ids of the vocabulary it maps to. Field names mean the same on
 # every kind, so one table serves all twelve.
@@ -79,11 +79,34 @@ def _reference_fields(
     return found
 
 
+def unloaded_record_ids(rel: Relationship) -> set[str]:
+    """Ids of record files that are there but did not load (their own findings say why)."""
+    found: set[str] = set()
+    for f in rel.load_findings:
+        if f.path.startswith(f"{RECORDS_DIR}/") and f.path.endswith(".yaml"):
+            record_id = f.path.rsplit("/", 1)[-1][: -len(".yaml")]
+            if record_id not in rel.records:
+                found.add(record_id)
+    return found
+
+
+def missing_record(path: str, loc: Loc, value: str, unloaded: set[str]) -> Finding:
+    if value in unloaded:
+        return Finding(
+            path,
+            f"`{value}` names a record that has errors (see above): fix that record",
+            "reference",
+            loc=loc,
+        )
+    return Finding(path, f"`{value}` names no record in records/", "reference", loc=loc)
+
+
 @check
 def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     if rel.charter is None:
         return  # the charter's own findings say why; every reference would be noise
     vocab = vocabularies(rel)
+    unloaded = unloaded_record_ids(rel)
     for entry in rel.records.values():
         record = entry.record
         vocabulary_fields, record_fields = _reference_fields(type(record))
@@ -105,12 +128,7 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             for index, value in _values(getattr(record, field)):
                 target = rel.records.get(value)
                 if target is None:
-                    yield Finding(
-                        entry.path,
-                        f"`{value}` names no record in records/",
-                        "reference",
-                        loc=(field, *index),
-                    )
+                    yield missing_record(entry.path, (field, *index), value, unloaded)
                     continue
                 wanted = record.kind if kind == "same" else kind
                 if wanted is not None and target.record.kind != wanted:

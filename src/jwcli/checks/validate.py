@@ -14,6 +14,7 @@ from jwcli.checks import (  # noqa: F401
     lifecycle,
     membership,
     milestones,
+    placement,
     records,
 )
 from jwcli.checks.registry import CHECKS
