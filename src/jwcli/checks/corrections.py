@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding, shorten
-from jwcli.model.records import AnyRecord, Commitment, Escalation, Observation, Update
+from jwcli.model.records import AnyRecord, Commitment, Escalation, Update
 from jwcli.model.relationship import RecordEntry, Relationship
 
 # The fields a correction keeps, per kind: what the record is about. `party` of a cost or a
@@ -70,8 +70,9 @@ def updates_index(rel: Relationship) -> UpdatesOf:
     """Each commitment's updates in the order they apply: (date, id)."""
     found: UpdatesOf = {}
     for e in rel.records.values():
-        if isinstance(e.record, Update):
-            found.setdefault(e.record.commitment, []).append((e.record.date, e.id, e.record))
+        record = e.record
+        if type(record) is Update:
+            found.setdefault(record.commitment, []).append((record.date, e.id, record))
     for updates in found.values():
         updates.sort(key=lambda u: (u[0], u[1]))
     return found
@@ -195,18 +196,3 @@ def _after_due(
             "supersedes-due",
             loc=loc,
         )
-
-
-@check
-def self_observations(rel: Relationship, today: dt.date) -> Iterable[Finding]:
-    for entry in rel.records.values():
-        record = entry.record
-        if isinstance(record, Observation) and record.by is not None and record.by == record.party:
-            yield Finding(
-                entry.path,
-                f"`{record.party}` observes itself: kept, but left out of its observations "
-                "score, as self-ratings are left out of peer ratings",
-                "self-observation",
-                severity="warning",
-                loc=("by",),
-            )

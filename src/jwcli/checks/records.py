@@ -9,7 +9,7 @@ from jwcli.checks.charter import unknown
 from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
 from jwcli.checks.registry import check
-from jwcli.model.findings import Finding, Loc
+from jwcli.model.findings import Finding, Loc, shorten
 from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Update
 from jwcli.model.relationship import CHARTER_FILE, RECORDS_DIR, Relationship
 
@@ -283,7 +283,7 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             if problem:
                 yield Finding(
                     entry.path,
-                    f"attachment `{text}` {problem}",
+                    f"attachment `{shorten(text)}` {problem}",
                     "attachment",
                     loc=("attachments", i),
                 )

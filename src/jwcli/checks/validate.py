@@ -14,7 +14,6 @@ from jwcli.checks import (  # noqa: F401
     lifecycle,
     membership,
     milestones,
-    placement,
     records,
 )
 from jwcli.checks.registry import CHECKS
