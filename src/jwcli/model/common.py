@@ -24,7 +24,6 @@ from jwcli.quarters import Quarter
 # sums and exports): years, money and other numbers, counts of days and quarters.
 MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_MAGNITUDE = Decimal(10) ** 18  # amounts and numbers stay below a million million million
-MAX_NUMBER_PLACES = 10  # decimal places of a number (money: 2)
 MAX_DAYS = 3660  # about ten years: any `..._days` setting
 MAX_FOR_QUARTERS = 40  # ten years of consecutive quarters
 MAX_LEVEL = 99
@@ -114,50 +113,44 @@ def _too_large(text: str) -> PydanticCustomError:
 
 
 def parse_number(value: Any) -> Decimal:
-    if isinstance(value, str) and _LONG_DIGITS_RE.fullmatch(value):
-        raise _too_large(value)
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        if isinstance(value, str):
-            raise PydanticCustomError(
-                "jw_number",
-                "`{text}` is not a number: write digits with an optional decimal point, e.g. 82.5",
-                {"text": shorten(value)},
-            )
-        raise PydanticCustomError(
-            "jw_number", "expected a number, found {found}", {"found": _describe(value)}
-        )
-    number = Decimal(value)
-    if not number.is_finite():
-        raise PydanticCustomError("jw_number", "expected a finite number", {})
-    if abs(number) >= MAX_MAGNITUDE:
-        raise _too_large(str(value))
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_NUMBER_PLACES:
+    cls = type(value)
+    if cls is int or cls is Decimal:
+        number = Decimal(value) if cls is int else value
+        if not number.is_finite():
+            raise PydanticCustomError("jw_number", "expected a finite number", {})
+        if not -MAX_MAGNITUDE < number < MAX_MAGNITUDE:
+            raise _too_large(str(value))
+        return number
+    if isinstance(value, str):
+        if _LONG_DIGITS_RE.fullmatch(value):
+            raise _too_large(value)
         raise PydanticCustomError(
             "jw_number",
-            "`{text}` has more than {places} decimal places",
-            {"text": shorten(str(value)), "places": MAX_NUMBER_PLACES},
+            "`{text}` is not a number: write digits with an optional decimal point, e.g. 82.5",
+            {"text": shorten(value)},
         )
-    return number
+    raise PydanticCustomError(
+        "jw_number", "expected a number, found {found}", {"found": _describe(value)}
+    )
 
 
 def parse_money(value: Any) -> Decimal:
-    if isinstance(value, str) and _LONG_DIGITS_RE.fullmatch(value):
-        raise _too_large(value)
     if isinstance(value, str):
+        if _LONG_DIGITS_RE.fullmatch(value):
+            raise _too_large(value)
         raise PydanticCustomError(
             "jw_money",
             "`{text}` is not an amount: write money as a plain number such as 1200.50 "
             "(no thousands separators, currency symbols or exponents)",
             {"text": shorten(value)},
         )
-    if isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            raise PydanticCustomError(
-                "jw_money", "`{text}` has more than 2 decimal places", {"text": shorten(str(value))}
-            )
-    return parse_number(value)
+    amount = parse_number(value)
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise PydanticCustomError(
+            "jw_money", "`{text}` has more than 2 decimal places", {"text": shorten(str(value))}
+        )
+    return amount
 
 
 def parse_quarter(value: Any) -> Quarter:
