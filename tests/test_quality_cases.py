@@ -100,7 +100,7 @@ date: 2026-05-12
 party: acme
 summary: Patch on Tuesdays.
 """
-REC = "records/2026-Q1/2026-05-12-lesson.yaml"
+REC = "records/2026-Q2/2026-05-12-lesson.yaml"
 
 
 def make_repo(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:

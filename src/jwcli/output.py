@@ -26,15 +26,21 @@ def one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
+def findings(found: Sequence[Finding], fmt: str, *, files: int, view: Any = None) -> None:
+    """Print `found`; `view` (checks.shown.Shown), when given, holds the warnings of closed
+    quarters that text and github formats count in one line and JSON lists with the rest."""
     errors = sum(1 for f in found if f.is_error)
     warnings = len(found) - errors
+    hidden = list(view.hidden) if view is not None else []
     if fmt == "json":
+        closed = view.closed if view is not None else frozenset()
+        every = sorted([*found, *hidden], key=Finding.sort_key)
         payload = {
             "files": files,
             "errors": errors,
-            "warnings": warnings,
-            "findings": [f.as_dict() for f in found],
+            "warnings": warnings + len(hidden),
+            "not_shown": len(hidden),
+            "findings": [{**f.as_dict(), "closed": f.quarter in closed} for f in every],
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -55,6 +61,14 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
     print(summary, file=sys.stderr)
+    if hidden:
+        n = len(hidden)
+        quarters = ", ".join(view.hidden_quarters)
+        print(
+            f"{n} warning{'s' * (n != 1)} in closed quarter{'s' * (len(view.hidden_quarters) != 1)}"
+            f" {quarters} not shown: jw validate --all",
+            file=sys.stderr,
+        )
 
 
 def templates(items: Iterable[tuple[str, str]]) -> None:
@@ -561,14 +575,12 @@ def add_problem(message: str) -> None:
 
 
 def add_findings(addition: Any, path: str) -> None:
-    """What a new file would change: errors already there (not blocking) and what it adds."""
+    """What a new file would change: errors already there (not blocking) and the findings it
+    adds. Warnings already there are not repeated: they are `jw validate`'s to report."""
     if addition.existing_errors:
         _say(f"Already in the repository, not blocking {path}:")
         for f in addition.existing_errors:
             _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
-    if addition.existing_warnings:
-        n = addition.existing_warnings
-        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
     for f in addition.new:
         _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if addition.blocked:
