@@ -7,7 +7,6 @@ no measurement is *awaiting* (left out of attainment and of the red count), not 
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction

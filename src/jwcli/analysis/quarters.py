@@ -103,9 +103,7 @@ def is_finished(quarter: Quarter, today: dt.date, fiscal_year_start: int = 1) ->
     return quarter.end(fiscal_year_start) < today
 
 
-def grace_end(
-    quarter: Quarter, charter: Charter, closed_on: dt.date | None = None
-) -> dt.date:
+def grace_end(quarter: Quarter, charter: Charter, closed_on: dt.date | None = None) -> dt.date:
     """The last day of the quarter's measurement grace: `measurement_grace_days` after its last
     day, or the day it was closed, if earlier (lifecycle.md)."""
     end = quarter.end(charter.fiscal_year_start) + dt.timedelta(
