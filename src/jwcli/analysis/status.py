@@ -22,6 +22,7 @@ after its grace, or a missed trigger (until the next close commit after its resp
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,7 +316,7 @@ def _missed_check_ins(
     start = Quarter.of(today, fsm).start(fsm)
     points = [effective, *(d for d in held if d >= effective)]
     missed = 0
-    for before, after in zip(points, points[1:], strict=False):
+    for before, after in itertools.pairwise(points):
         if after >= start:
             missed += max((after - before).days - 1, 0) // every
     missed += max((today - points[-1]).days - 1, 0) // every
