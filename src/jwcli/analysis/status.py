@@ -310,16 +310,18 @@ def _triggers(
 def _missed_check_ins(
     effective: dt.date, held: list[dt.date], today: dt.date, fsm: int, every: int
 ) -> int:
-    """Check-ins missed this quarter: each gap between check-ins (from `effective` when none
-    came before) that ended this quarter, and the gap up to today, misses one check-in for each
-    whole cadence beyond the first (a 30-day gap at a 14-day cadence misses two)."""
+    """Check-ins missed this quarter: after each check-in (or `effective`, before the first),
+    one falls due every `every` days until the next is held (or today); each that fell due in
+    this quarter, before the next was held, was missed (a 45-day gap at a 14-day cadence
+    misses three)."""
     start = Quarter.of(today, fsm).start(fsm)
-    points = [effective, *(d for d in held if d >= effective)]
+    points = [effective, *(d for d in held if d >= effective), today]
     missed = 0
     for before, after in itertools.pairwise(points):
-        if after >= start:
-            missed += max((after - before).days - 1, 0) // every
-    missed += max((today - points[-1]).days - 1, 0) // every
+        # due dates before + k * every, k >= 1, with start <= due < after
+        first = max(1, -(-(start - before).days // every))
+        last = ((after - before).days - 1) // every
+        missed += max(0, last - first + 1)
     return missed
 
 
