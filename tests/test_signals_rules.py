@@ -64,8 +64,8 @@ def test_an_escalation_about_q1_does_not_answer_q2(tmp_path: Path) -> None:
     q2 = triggers_of(card(root, Q2, "2025-10-20"))
     assert q1[("slipping-commitments", "acme")].answered_by == "coffee"  # type: ignore[attr-defined]
     assert q2[("slipping-commitments", "acme")].answered_by is None  # type: ignore[attr-defined]
-    # Q3's flexible-charter looks at Q2's trigger: unanswered by 10-14, before the as-of date
-    # (today 2025-12-31 is Q3's last day... so use a later today): 0 of 1 -> x = 0
+    # Q3's flexible-charter looks at Q2's trigger: unanswered by its respond-by 10-14, before
+    # Q3's as-of date 12-31: 0 of 1 -> x = 0
     q3 = card(root, Q3, "2026-01-10").party("acme").behaviour("flexible-charter")
     assert q3.indicator_x == 0
 
@@ -292,7 +292,8 @@ def test_a_savings_milestone_sets_the_rate_progress_is_judged_against(tmp_path: 
 
 MEMBERS = CHARTER.replace(
     "  - id: acme\n",
-    "  - id: west\n    name: West Council\n    role: client\n    joined: 2025-08-15\n  - id: acme\n",
+    "  - id: west\n    name: West Council\n    role: client\n    joined: 2025-08-15\n"
+    "  - id: acme\n",
 ).replace(
     "    name: South Borough Council\n    role: client\n",
     "    name: South Borough Council\n    role: client\n    left: 2025-08-31\n",
