@@ -447,3 +447,60 @@ def test_status_says_due_today_and_counts_long_gaps_between_check_ins(tmp_path: 
     assert st.check_ins.missed == 3
     text = jw("-C", str(root), "--today", "2025-08-20", "status").stdout
     assert "  due  acme  due today, open: commitment on 2025-08-01" in text
+
+
+# -- --explain says what was left out and why ----------------------------------------------------
+
+
+def test_explain_says_why_records_were_left_out(tmp_path: Path) -> None:
+    files = {
+        # due 08-01; renegotiated on 08-05, after the due: ignored, the commitment is late
+        "records/com-a.yaml": rec("commitment", "2025-07-01", party="acme", due="2025-08-01"),
+        "records/reneg-a.yaml": rec(
+            "update",
+            "2025-08-05",
+            commitment="com-a",
+            status="renegotiated",
+            new_due="2025-09-15",
+        ),
+        # delivered on 10-05, after Q2's as-of date 09-30: not known for Q2
+        "records/com-b.yaml": rec("commitment", "2025-07-01", party="acme", due="2025-09-01"),
+        "records/done-b.yaml": rec("update", "2025-10-05", commitment="com-b", status="delivered"),
+        # an observation corrected by another
+        "records/obs-old.yaml": positive("acme", "2025-08-01", by="north"),
+        "records/obs-new.yaml": rec(
+            "observation",
+            "2025-08-02",
+            party="acme",
+            behaviours=["critical-friend"],
+            effect="negative",
+            by="north",
+            supersedes="obs-old",
+        ),
+        "records/obs-self.yaml": positive("acme", "2025-08-03", by="acme"),
+    }
+    root = write_repo(tmp_path, files)
+    result = jw(
+        "-C",
+        str(root),
+        "--today",
+        "2025-10-20",
+        "score",
+        "--quarter",
+        "2025-Q2",
+        "--party",
+        "acme",
+        "--explain",
+        env={"COLUMNS": "150"},
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "left out: obs-old: superseded by obs-new" in out
+    assert "left out: obs-self: the party's observation of itself" in out
+    assert "left out: done-b: dated 2025-10-05, after the as-of date 2025-09-30" in out
+    assert (
+        "left out: reneg-a: renegotiation dated 2025-08-05, after the due date: counts as "
+        "late" in out
+    )
+    # and the KPI awaiting its measurement (20 days after the quarter, within the grace)
+    assert "every KPI it owns awaits its measurement (grace until 2025-10-30)" in out

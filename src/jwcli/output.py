@@ -344,6 +344,8 @@ def _explain(console: Any, card: Any, fancy: bool) -> None:
                     _indented(console, Text(f"{name}: {value}"), 6)
                 if c.records:
                     _indented(console, Text("records: " + ", ".join(c.records)), 6)
+        for rid, why in party.left_out:
+            _indented(console, Text(f"left out: {rid}: {why}", style="dim"), 2)
 
 
 # --- jw review ---------------------------------------------------------------------------------

@@ -267,6 +267,7 @@ class _Engine:
                 overall,
                 rag_of(score2(overall), s.green_at, s.amber_at),
                 tuple(behaviours),
+                tuple(self._left_out(party.id, p)),
             )
             facts[party.id] = fact
         overalls = [ps.overall for ps in parties.values() if ps.overall is not None]
@@ -666,6 +667,34 @@ class _Engine:
             [("invited", str(len(invited))), ("attended", str(attended))],
             f"attended {attended} of {len(invited)} meetings",
         )
+
+    def _left_out(self, party: str, p: Period) -> list[tuple[str, str]]:
+        """The party's records of the quarter that scoring did not use, with the reason: a
+        correction replaced it, it is dated after the as-of date, a renegotiation came after
+        the due date, it is the party's observation of itself."""
+        idx = self.idx
+        found: list[tuple[str, str]] = []
+        for rid, new in sorted(idx.superseded_by.items()):
+            entry = idx.rel.records.get(rid)
+            record = entry.record if entry is not None else None
+            if record is None or getattr(record, "party", None) != party:
+                continue
+            if idx.quarter_of(record.date) == p.quarter:
+                found.append((rid, f"superseded by {new}"))
+        for rid, obs in idx.observations.get((party, p.quarter), []):
+            if obs.by == party:
+                found.append((rid, "the party's observation of itself"))
+        for state in due_between(idx, party, [p], p.as_of):
+            for day, uid, update in idx.updates_of.get(state.id, []):
+                if day > p.as_of:
+                    found.append((uid, f"dated {day}, after the as-of date {p.as_of}"))
+                elif update.status == "renegotiated" and uid not in state.updates:
+                    continue
+                elif update.status == "renegotiated" and day > state.effective_due:
+                    found.append(
+                        (uid, f"renegotiation dated {day}, after the due date: counts as late")
+                    )
+        return found
 
     def _members_on(self, day: dt.date) -> list[str]:
         """The parties that are members on `day`: who a meeting invites unless it says."""

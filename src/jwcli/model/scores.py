@@ -140,6 +140,8 @@ class PartyScore:
     overall: Fraction | None
     overall_rag: Rag | None
     behaviours: tuple[BehaviourScore, ...]
+    # records about the party in the quarter that scoring left out, and why (for --explain)
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @property
     def reported(self) -> Decimal | None:
