@@ -508,6 +508,17 @@ def add_question(name: str, help_text: str, choices: Sequence[Any]) -> None:
         _say("  (answer a number or an id)")
 
 
+def add_trigger_offers(offers: Sequence[Any], today: Any) -> None:
+    """The fired triggers no escalation has answered yet, numbered for guided `jw add`."""
+    _say("\nTriggers fired and not yet answered:")
+    for number, t in enumerate(offers, 1):
+        late = ", LATE" if t.missed(today) else ""
+        _say(
+            f"  [{number}] {t.quarter} {t.trigger} for {t.party}: level {t.level} "
+            f"{_plain(t.name)}, respond by {t.respond_by}{late}"
+        )
+
+
 def add_problem(message: str) -> None:
     _say(f"  not accepted: {message}")
 

@@ -273,6 +273,14 @@ def status(
     )
 
 
+def unanswered_triggers(
+    rel: Relationship, today: dt.date, closes: Mapping[Quarter, dt.date] | None = None
+) -> tuple[FiredTrigger, ...]:
+    """Every quarter's fired triggers that no escalation has answered or acknowledged, oldest
+    first: what guided `jw add escalation` offers to answer."""
+    return _triggers(rel, today, dict(closes or {}))[0]
+
+
 def _triggers(
     rel: Relationship, today: dt.date, closes: Mapping[Quarter, dt.date]
 ) -> tuple[tuple[FiredTrigger, ...], tuple[EscalationWarning, ...]]:

@@ -143,13 +143,25 @@ def step_quarter(
     names (the latest of them), else its own date's quarter (lifecycle.md)."""
     if step.quarter is not None:
         return step.quarter
-    own = Quarter.of(step.taken_on, charter.fiscal_year_start)
+    return default_quarter(charter, step.taken_on, step.triggers, closes)
+
+
+def default_quarter(
+    charter: Charter,
+    day: dt.date,
+    trigger_ids: Sequence[str],
+    closes: Mapping[Quarter, dt.date] | None = None,
+) -> Quarter:
+    """The quarter an escalation dated `day` naming `trigger_ids` is about when it does not say:
+    the previous quarter while `day` is on or before that quarter's respond-by for the named
+    triggers (the latest of them), else the quarter containing `day`."""
+    own = Quarter.of(day, charter.fiscal_year_start)
     before = own.previous()
-    named = [t for t in charter.escalation.triggers if t.id in step.triggers]
+    named = [t for t in charter.escalation.triggers if t.id in trigger_ids]
     if named:
         closed_on = closes.get(before) if closes else None
         latest = max(respond_by(charter, t, before, closed_on) for t in named)
-        if step.taken_on <= latest:
+        if day <= latest:
             return before
     return own
 
