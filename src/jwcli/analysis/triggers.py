@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jwcli.analysis.index import EscalationStep
-from jwcli.analysis.quarters import grace_end
+from jwcli.analysis.quarters import first_scored_quarter, grace_end
 from jwcli.model.charter import Charter, Trigger
 from jwcli.model.common import BEHAVIOURS
 from jwcli.quarters import Quarter
@@ -154,11 +154,12 @@ def default_quarter(
 ) -> Quarter:
     """The quarter an escalation dated `day` naming `trigger_ids` is about when it does not say:
     the previous quarter while `day` is on or before that quarter's respond-by for the named
-    triggers (the latest of them), else the quarter containing `day`."""
+    triggers (the latest of them), else the quarter containing `day`. Never a quarter before the
+    charter's first: nothing fires there, so nothing there could be answered."""
     own = Quarter.of(day, charter.fiscal_year_start)
     before = own.previous()
     named = [t for t in charter.escalation.triggers if t.id in trigger_ids]
-    if named:
+    if named and before >= first_scored_quarter(charter):
         closed_on = closes.get(before) if closes else None
         latest = max(respond_by(charter, t, before, closed_on) for t in named)
         if day <= latest:
