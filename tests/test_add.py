@@ -313,6 +313,8 @@ CASES: dict[str, tuple[list[str], dict[str, Any]]] = {
             "level": 1,
             "parties": ["acme", "north"],
             "trigger": "slipping-commitments",
+            # always written: 06-15 is past 2025-Q4's respond-by (04-14), so its own quarter
+            "quarter": "2026-Q1",
             "summary": "Coffee with Acme's lead",
         },
     ),

@@ -265,6 +265,7 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
         Text.assemble(
             (card.relationship, "bold"),
             f" {card.quarter} ({card.start} to {card.end}), as of {card.as_of}",
+            (" (provisional: the quarter is not finished)" if card.provisional else "", "bold"),
         )
     )
     if signed_off is not None:
@@ -311,7 +312,9 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
         sign = "<" if t.comparison == "below" else ">"
         run = f" for {t.for_quarters} quarters" if t.for_quarters > 1 else ""
         line = Text()
-        if t.answered_by:
+        if t.provisional:
+            line.append("? at risk ", style="bold yellow")
+        elif t.answered_by:
             line.append("✓ " if fancy else "+ ", style="bold green")
         else:
             line.append("! ", style="bold red")
@@ -321,7 +324,14 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
             line.append(" (" + ", ".join(BEHAVIOUR_SHORT[b] for b in t.behaviours) + ")")
         _indented(console, line, 2)
         _indented(console, Text(f"level {t.level}, {t.name}: {t.action}"), 4)
-        answer = f"answered by {t.answered_by}" if t.answered_by else "not yet answered"
+        if t.provisional:
+            answer = "would fire if the quarter ended now; not counted as fired"
+        elif t.answered_by:
+            answer = f"answered by {t.answered_by}"
+        elif t.acknowledged_by:
+            answer = f"missed; acknowledged late by {t.acknowledged_by}"
+        else:
+            answer = "not yet answered"
         _indented(console, Text(f"respond by {t.respond_by}; {answer}"), 4)
 
     if explain:
@@ -378,6 +388,8 @@ def _explain(console: Any, card: Any, fancy: bool) -> None:
                     _indented(console, Text(f"{name}: {value}"), 6)
                 if c.records:
                     _indented(console, Text("records: " + ", ".join(c.records)), 6)
+        for rid, why in party.left_out:
+            _indented(console, Text(f"left out: {rid}: {why}", style="dim"), 2)
 
 
 # --- jw review ---------------------------------------------------------------------------------
@@ -512,9 +524,8 @@ def status_report(st: Any, fmt: str) -> None:
     r = st.review
     if r is not None:
         late = " (LATE)" if r.days_left < 0 else ""
-        out.append(
-            f"Next quarterly review: {r.quarter}, meet by {r.meet_by} ({_days(r.days_left)}){late}"
-        )
+        meet = "meet today" if r.days_left == 0 else f"meet by {r.meet_by} ({_days(r.days_left)})"
+        out.append(f"Next quarterly review: {r.quarter}, {meet}{late}")
         pack = "written" if r.pack_written else ("DUE" if r.pack_is_due else "not yet due")
         out.append(
             f"  review pack: due {r.pack_due} ({_days((r.pack_due - st.today).days)}), {pack}"
@@ -530,22 +541,32 @@ def status_report(st: Any, fmt: str) -> None:
     ):
         out.append(f"{title}: {len(states) or 'none'}")
         for s in states:
-            out.append(
-                f"  {s.id}  {s.party}  due {s.effective_due} "
-                f"({_days((s.effective_due - st.today).days)}), {s.status}: "
-                f"{_plain(s.summary)}"
-            )
+            days = (s.effective_due - st.today).days
+            due = "due today" if days == 0 else f"due {s.effective_due} ({_days(days)})"
+            out.append(f"  {s.id}  {s.party}  {due}, {s.status}: {_plain(s.summary)}")
     unmeasured = ", ".join(st.unmeasured_kpis) or "none"
     out.append(f"KPIs without a measurement for {st.kpi_quarter}: {unmeasured}")
-    out.append(
-        f"Triggers fired in {st.kpi_quarter} and not answered: "
-        f"{len(st.unanswered_triggers) or 'none'}"
-    )
-    for t in st.unanswered_triggers:
+    if st.awaiting_kpis:
         out.append(
-            f"  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, respond by {t.respond_by}"
+            f"  awaiting measurement (grace until {st.measure_by}): {', '.join(st.awaiting_kpis)}"
         )
+    out.append(f"Triggers not yet answered: {len(st.unanswered_triggers) or 'none'}")
+    for t in st.unanswered_triggers:
+        days = (t.respond_by - st.today).days
+        by = "respond by today" if days == 0 else f"respond by {t.respond_by}"
+        late = " (LATE: missed)" if t.missed(st.today) else ""
+        out.append(
+            f"  {t.quarter}  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, {by}{late}"
+        )
+    for w in st.escalation_warnings:
+        out.append(f"warning: {_plain(w.message)}")
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def status_overdue(items: list[str]) -> None:
+    """Why `jw status --check` fails: each overdue item, on stderr."""
+    for item in items:
+        print(f"jw status: overdue: {_plain(item)}", file=sys.stderr)
 
 
 # -- jw add, jw assess --------------------------------------------------------------------------
@@ -568,6 +589,17 @@ def add_question(name: str, help_text: str, choices: Sequence[Any]) -> None:
         _say(f"  [{number}] {choice.value}{label}")
     if choices:
         _say("  (answer a number or an id)")
+
+
+def add_trigger_offers(offers: Sequence[Any], today: Any) -> None:
+    """The fired triggers no escalation has answered yet, numbered for guided `jw add`."""
+    _say("\nTriggers fired and not yet answered:")
+    for number, t in enumerate(offers, 1):
+        late = ", LATE" if t.missed(today) else ""
+        _say(
+            f"  [{number}] {t.quarter} {t.trigger} for {t.party}: level {t.level} "
+            f"{_plain(t.name)}, respond by {t.respond_by}{late}"
+        )
 
 
 def add_problem(message: str) -> None:
