@@ -147,7 +147,10 @@ def scorecard_csv(card: Any) -> None:
 
 
 def _csv_cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    from jwcli.export.writers import csv_safe
+
+    # names and titles come from the charter: never a formula in the reader's spreadsheet
+    return "" if value is None else csv_safe(str(value))
 
 
 def _console() -> Any:
