@@ -75,7 +75,10 @@ def _debugging(ctx: Any) -> bool:
 
 
 def _error(message: str) -> None:
-    print(f"jw: error: {message}", file=sys.stderr)
+    from jwcli.output import escaped_lines
+
+    # messages name files and folders from the clone: no line may carry a terminal escape
+    print(f"jw: error: {escaped_lines(message)}", file=sys.stderr)
 
 
 app = typer.Typer(
