@@ -30,7 +30,7 @@ from typing import Any
 
 from jwcli.errors import EnvironmentProblem, UsageError
 from jwcli.export.tables import Cell, Column, Export, Table
-from jwcli.write.files import replace_own
+from jwcli.write.files import make_folder, replace_own
 
 FORMATS = ("csv", "json", "xlsx")
 JSON_FILE = "jw-export.json"
@@ -328,9 +328,17 @@ def write_xlsx(
 
 
 def write_export(
-    export: Export, fmt: str, out: Path, on_progress: ProgressCallback | None = None
+    export: Export,
+    fmt: str,
+    out: Path,
+    on_progress: ProgressCallback | None = None,
+    *,
+    root: Path | None = None,
 ) -> list[Path]:
-    """Write the export in `fmt` (csv, json or xlsx) into the folder `out`; the paths written."""
+    """Write the export in `fmt` (csv, json or xlsx) into the folder `out`; the paths written.
+    Never through a symbolic link inside the repository at `root` (write.files.make_folder)."""
+    if fmt in FORMATS:
+        make_folder(out, root)
     if fmt == "csv":
         return write_csv(export, out, on_progress)
     if fmt == "json":

@@ -245,7 +245,7 @@ def _render(
         audit = NO_AUDIT
     pack = build_review(rel, quarter, today, source=source, audit=audit)
     result = ReviewResult(quarter, folder, source=source, warnings=warnings)
-    result.written = write_pack(pack, folder, request.formats)
+    result.written = write_pack(pack, folder, request.formats, root=root)
     if request.close:
         from jwcli.history import git
 
@@ -288,10 +288,14 @@ def render_files(pack: ReviewPack, formats: Sequence[str]) -> dict[str, bytes]:
     return out
 
 
-def write_pack(pack: ReviewPack, folder: Path, formats: Sequence[str]) -> list[Path]:
-    """Write the requested formats into `folder` (jw's own files: replaced atomically)."""
-    from jwcli.write.files import replace_own
+def write_pack(
+    pack: ReviewPack, folder: Path, formats: Sequence[str], *, root: Path | None = None
+) -> list[Path]:
+    """Write the requested formats into `folder` (jw's own files: replaced atomically); never
+    through a symbolic link inside the repository at `root`."""
+    from jwcli.write.files import make_folder, replace_own
 
+    make_folder(folder, root)
     rendered = render_files(pack, formats)
     written: list[Path] = []
     for fmt in ("md", "html", "json"):

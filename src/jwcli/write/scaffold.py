@@ -180,7 +180,7 @@ def init_repository(directory: Path, template: str) -> InitResult:
         if path.exists():
             result.kept.append(rel)  # a README or .gitignore already there is the user's
             continue
-        create_new(path, data)
+        create_new(path, data, root=root)
         result.created.append(rel)
     if fresh:
         git.commit_paths(
