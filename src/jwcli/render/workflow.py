@@ -95,8 +95,7 @@ def review(request: ReviewRequest) -> ReviewResult:
         commit = git.resolve_commit(root, request.as_of)
         today = request.today or git.commit_date(root, commit)
         with tempfile.TemporaryDirectory(prefix="jw-as-of-") as tmp:
-            files = git.read_tree(root, commit)
-            _materialise(Path(tmp), files)
+            _materialise(Path(tmp), root, commit)
             rel, warnings = _load_valid(Path(tmp), today)
             source = Source(True, commit, git.commit_date(root, commit), False, True)
             return _render(request, rel, warnings, today, source, commit, in_git)
@@ -128,14 +127,32 @@ def _check_close_request(request: ReviewRequest, in_git: bool) -> None:
         )
 
 
-def _materialise(folder: Path, files: dict[str, bytes]) -> None:
-    for rel_path, data in files.items():
-        target = folder / rel_path
+_DATA_FILES = ("charter.yaml", "baselines.yaml")
+_DATA_FOLDERS = ("records/", "assessments/")
+
+
+def _materialise(folder: Path, root: Path, commit: str) -> None:
+    """The revision's files under `folder`: the data files (charter, baselines, records,
+    assessments) with their content; every other file (attachments, packs) as an empty sparse
+    file of its size, so an attachment's existence is checked without reading it into memory
+    (a 300 MB attachment must not cost 300 MB)."""
+    from jwcli.history import git
+
+    entries = git.Tree(root, commit).entries()
+    data = [e for e in entries if e.path in _DATA_FILES or e.path.startswith(_DATA_FOLDERS)]
+    blobs = git.read_blobs(root, (e.oid for e in data))
+    wanted = {e.path for e in data}
+    for entry in entries:
         # paths come from git's tree: refuse anything that would leave the folder
-        if ".." in Path(rel_path).parts or Path(rel_path).is_absolute():
+        if ".." in Path(entry.path).parts or Path(entry.path).is_absolute():
             continue
+        target = folder / entry.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if entry.path in wanted:
+            target.write_bytes(blobs[entry.oid] or b"")
+        else:
+            with open(target, "wb") as handle:
+                handle.truncate(entry.size)
 
 
 def _load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relationship, int]:
