@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from jwcli.errors import LinkRefused, RefusedToOverwrite
@@ -30,8 +32,42 @@ def _umask() -> int:
     return mask
 
 
+# jw's temporary files: `.<name>.jw-<8 random>.tmp` (and `.<name>.<8 random>.tmp`, as earlier
+# versions named them). One left by a killed write is removed by the next write into its folder,
+# once it is older than any write takes: a concurrent jw's temporary file is never touched.
+_TEMP_RE = re.compile(r"\..+\.(?:jw-)?[a-z0-9_]{8}\.tmp")
+STALE_TEMP_S = 300
+_swept: set[str] = set()
+
+
+def sweep_temp_files(folder: Path) -> list[str]:
+    """Remove jw's stale temporary files from `folder` (only there, only regular files, never
+    through a link); the names removed. Done once per folder per process: cheap enough for
+    every write."""
+    key = os.path.abspath(folder)
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed: list[str] = []
+    limit = time.time() - STALE_TEMP_S
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".tmp") or not _TEMP_RE.fullmatch(entry.name):
+                    continue
+                with contextlib.suppress(OSError):
+                    info = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                        os.unlink(entry.path)  # unlink removes a name, never follows it
+                        removed.append(entry.name)
+    except OSError:
+        pass  # an unreadable folder: the write itself will say what is wrong
+    return removed
+
+
 def _temp_beside(path: Path, data: bytes) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_temp_files(path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.jw-", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); the record is shared work, so give it the
         # permissions any new file would get here.
