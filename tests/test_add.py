@@ -845,8 +845,9 @@ def test_no_commit_leaves_the_file_uncommitted(
 
 
 def test_an_index_lock_is_exit_3_with_the_file_kept_and_the_lock_untouched(
-    tmp_path: Path, isolated_git: dict[str, str]
+    tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("jwcli.history.git.LOCK_WAIT_S", 0.1)  # jw waits for a lock briefly
     root = _repo(tmp_path)
     _git_repo(root)
     lock = root / ".git" / "index.lock"

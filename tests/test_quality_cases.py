@@ -110,7 +110,9 @@ def make_repo(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Pa
         "baselines.yaml": BASELINES,
         REC: LESSON,
         # its calendar-year charter files 2025-04-01 under 2025-Q2
-        AGREEMENT_PATH.replace("2025-Q1", "2025-Q2"): AGREEMENT.replace("north, south, acme", "north, acme"),
+        AGREEMENT_PATH.replace("2025-Q1", "2025-Q2"): AGREEMENT.replace(
+            "north, south, acme", "north, acme"
+        ),
     }
     base.update(files or {})
     return write_repo(tmp_path / "repo", base, charter=False)

@@ -75,7 +75,10 @@ def _debugging(ctx: Any) -> bool:
 
 
 def _error(message: str) -> None:
-    print(f"jw: error: {message}", file=sys.stderr)
+    from jwcli.output import escaped_lines
+
+    # messages name files and folders from the clone: no line may carry a terminal escape
+    print(f"jw: error: {escaped_lines(message)}", file=sys.stderr)
 
 
 app = typer.Typer(
@@ -251,16 +254,16 @@ def schema(
 ) -> None:
     """Write JSON Schemas of every file type, for editors (yaml-language-server)."""
     from jwcli import output
+    from jwcli.errors import NotARepository
     from jwcli.write.schemas import write_schemas
 
+    try:
+        root: Path | None = repo_root(options(ctx))
+    except NotARepository:
+        root = None
     if out is None:
-        from jwcli.errors import NotARepository
-
-        try:
-            out = repo_root(options(ctx)) / "schemas"
-        except NotARepository:
-            out = Path("schemas")
-    output.written(write_schemas(out))
+        out = root / "schemas" if root is not None else Path("schemas")
+    output.written(write_schemas(out, root))
 
 
 def main() -> None:

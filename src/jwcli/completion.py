@@ -20,6 +20,13 @@ Completions = list[tuple[str, str]]
 # how far back quarter completion offers labels (ten years), newest first
 _QUARTERS_BACK = 40
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The shell evaluates what completion offers: only ids that are valid slugs (model.common's
+# SLUG_PATTERN, copied to keep pydantic out of every <Tab>) are offered, so a charter id such as
+# `acme$(touch PWNED)` never reaches a command line. Hints are charter text too: kept to letters,
+# digits and a few harmless marks, on one short line.
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_HINT_UNSAFE_RE = re.compile(r"[^\w .,()&/+-]|_")
+_HINT_MAX = 60
 
 
 def _root_params(ctx: Any) -> dict[str, Any]:
@@ -75,9 +82,16 @@ def _entries(data: dict[str, Any], key: str, label: str) -> Completions:
     items = data.get(key)
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
+            if not _SLUG_RE.fullmatch(item["id"]):
+                continue
             name = item.get(label)
-            found.append((item["id"], name if isinstance(name, str) else ""))
+            found.append((item["id"], _hint(name) if isinstance(name, str) else ""))
     return found
+
+
+def _hint(text: str) -> str:
+    shown = " ".join(_HINT_UNSAFE_RE.sub(" ", text).split())
+    return shown if len(shown) <= _HINT_MAX else shown[: _HINT_MAX - 1].rstrip() + "…"
 
 
 def _safely(kind: str, ctx: Any, incomplete: str) -> Completions:

@@ -84,7 +84,7 @@ def export(
         if chosen is not None:
             out = out / str(chosen)
     with output.progress(f"Writing {fmt}") as tick:
-        written = write_export(tables, fmt, out, on_progress=tick)
+        written = write_export(tables, fmt, out, on_progress=tick, root=rel.root)
     output.written(_shown(p) for p in written)
 
 

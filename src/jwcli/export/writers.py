@@ -3,7 +3,9 @@
 - CSV: one UTF-8 file per table (no byte-order mark), a header row, the columns in the table's
   order, `\\n` line ends. Numbers are written as their exact decimal text (never through float),
   dates as YYYY-MM-DD, yes/no as `true`/`false`, lists joined with `; `, a meeting's attendees as
-  `party=Name, Name; party=Name`, nothing for an empty cell.
+  `party=Name, Name; party=Name`, nothing for an empty cell. A cell that a spreadsheet would
+  take for a formula (text starting `=`, `+`, `-`, `@`, a tab or a carriage return) starts with
+  `'` instead (see `csv_safe`); a plain number such as `-12.50` is left a number.
 - JSON: `jw-export.json`, every table with its columns and rows; numbers are JSON numbers written
   from the exact decimal text (read them with `parse_float=Decimal` to keep them exact), lists
   stay lists and mappings objects.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_string
@@ -27,7 +30,7 @@ from typing import Any
 
 from jwcli.errors import EnvironmentProblem, UsageError
 from jwcli.export.tables import Cell, Column, Export, Table
-from jwcli.write.files import replace_own
+from jwcli.write.files import make_folder, replace_own
 
 FORMATS = ("csv", "json", "xlsx")
 JSON_FILE = "jw-export.json"
@@ -40,6 +43,10 @@ ProgressCallback = Callable[[int, int], None]
 _CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 _EXCEL_TEXT_LIMIT = 32767  # characters in one cell
 _PROGRESS_EVERY = 1024
+# What makes a spreadsheet read a CSV cell as a formula (OWASP's "CSV injection" list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain decimal number: a negative amount is data, and must stay a number for the reader's sums.
+_PLAIN_NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def money_format(currency: str) -> str:
@@ -72,6 +79,16 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
+def csv_safe(text: str) -> str:
+    """`text` as a CSV cell that no spreadsheet evaluates: a leading `'` before anything that
+    starts like a formula, as OWASP recommends. Excel and LibreOffice show the cell as text
+    (Excel hides the `'`). A plain number (`-12.50`) is left alone: a spreadsheet reads it as
+    the number it is and cannot run it."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER_RE.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _total_rows(export: Export) -> int:
     return sum(len(t.rows) for t in export.tables)
 
@@ -100,9 +117,9 @@ class _Rows:
 def render_csv(table: Table, rows: _Rows | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
+    writer.writerow([csv_safe(name) for name in table.column_names])
     for row in table.rows:
-        writer.writerow([cell_text(v) for v in row])
+        writer.writerow([csv_safe(cell_text(v)) for v in row])
         if rows is not None:
             rows.step()
     return buffer.getvalue().encode("utf-8")
@@ -311,9 +328,17 @@ def write_xlsx(
 
 
 def write_export(
-    export: Export, fmt: str, out: Path, on_progress: ProgressCallback | None = None
+    export: Export,
+    fmt: str,
+    out: Path,
+    on_progress: ProgressCallback | None = None,
+    *,
+    root: Path | None = None,
 ) -> list[Path]:
-    """Write the export in `fmt` (csv, json or xlsx) into the folder `out`; the paths written."""
+    """Write the export in `fmt` (csv, json or xlsx) into the folder `out`; the paths written.
+    Never through a symbolic link inside the repository at `root` (write.files.make_folder)."""
+    if fmt in FORMATS:
+        make_folder(out, root)
     if fmt == "csv":
         return write_csv(export, out, on_progress)
     if fmt == "json":

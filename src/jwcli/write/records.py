@@ -790,7 +790,7 @@ def add_record_entry(draft: Draft) -> Callable[[Relationship], None]:
 def write_draft(root: Path, draft: Draft) -> Path:
     """Create the file, create-only and atomically (write.files.create_new)."""
     path = root / draft.path
-    create_new(path, draft.text.encode("utf-8"))
+    create_new(path, draft.text.encode("utf-8"), root=root)
     return path
 
 

@@ -25,6 +25,9 @@ GITATTRIBUTES = (
 )
 # GitHub Actions: `jw validate` on every pull request (annotations on the changed lines) and the
 # scorecard on the run's summary page. `on` is quoted: YAML 1.1 readers take a bare `on` for true.
+# The scorecard goes into the summary (Markdown) inside <pre> with `&`, `<` and `>` escaped: no
+# name in the charter can close the block and inject headings, links or images, as a line of
+# backticks would close a code fence.
 WORKFLOW = """\
 # Written by `jw init`: checks this relationship repository on every pull request and push to
 # main, and puts the scorecard on each run's summary page. It is yours to change.
@@ -63,15 +66,17 @@ jobs:
         env:
           COLUMNS: "120"
         run: |
+          set -o pipefail
+          pre() {{
+            echo '<pre>'
+            sed -e 's/&/\\&amp;/g' -e 's/</\\&lt;/g' -e 's/>/\\&gt;/g'
+            echo '</pre>'
+          }}
           {{
             echo "## Scorecard, last quarter"
-            echo '```'
-            jw score --quarter last
-            echo '```'
+            jw score --quarter last | pre
             echo "## Scorecard, this quarter so far"
-            echo '```'
-            jw score
-            echo '```'
+            jw score | pre
           }} >> "$GITHUB_STEP_SUMMARY"
 """
 WORKFLOW_FILE = ".github/workflows/jw.yml"
@@ -182,7 +187,7 @@ def init_repository(directory: Path, template: str) -> InitResult:
         if path.exists():
             result.kept.append(rel)  # a README or .gitignore already there is the user's
             continue
-        create_new(path, data)
+        create_new(path, data, root=root)
         result.created.append(rel)
     if fresh:
         git.commit_paths(

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from jwcli.write.files import replace_own
+from jwcli.write.files import make_folder, replace_own
 
 SCHEMA_FILES = {
     "charter": "charter.schema.json",
@@ -57,7 +57,9 @@ def render(schema: dict[str, Any]) -> bytes:
     return (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode()
 
 
-def write_schemas(out: Path) -> list[Path]:
+def write_schemas(out: Path, root: Path | None = None) -> list[Path]:
+    """The schema files in `out`; never through a symbolic link inside the repository `root`."""
+    make_folder(out, root)
     written = []
     for name, schema in schemas().items():
         path = out / SCHEMA_FILES[name]
