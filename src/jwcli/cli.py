@@ -32,7 +32,13 @@ class Options:
 
 
 # The options every command takes, before or after the command name: name -> takes a value.
-GLOBAL_OPTIONS = {"-C": True, "--repo": True, "--today": True, "--no-cache": False, "--debug": False}
+GLOBAL_OPTIONS = {
+    "-C": True,
+    "--repo": True,
+    "--today": True,
+    "--no-cache": False,
+    "--debug": False,
+}
 
 
 def lift_global_options(args: list[str]) -> list[str]:
