@@ -428,8 +428,9 @@ def test_an_existing_id_anywhere_in_records_is_refused_and_untouched(tmp_path: P
     root = _repo(tmp_path, {"records/old/2026-06-15-book-rooms-early.yaml": "kind: [broken\n"})
     before = snapshot(root)
     result = _add(
-        root, "lesson", "--party", "north", "--summary", "Book rooms early", "--date", "2026-06-15"
-    )
+        root, "lesson", "--party", "north", "--summary", "Early", "--date", "2026-06-15",
+        "--id", "book-rooms-early",
+    )  # fmt: skip
     assert result.exit_code == 1
     assert "records/old/2026-06-15-book-rooms-early.yaml" in result.stderr
     assert snapshot(root) == before
@@ -783,6 +784,8 @@ def test_two_jw_processes_adding_the_same_id_exactly_one_wins(tmp_path: Path) ->
         "north",
         "--summary",
         "Same id",
+        "--id",
+        "same-id",  # a generated id would move aside to -2 instead (issue 12)
         "--no-commit",
     ]
     env = {**os.environ, "JW_INTERACTIVE": "0"}

@@ -107,14 +107,21 @@ class JwGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, lift_global_options(args))
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **kwargs: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, **kwargs)
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
         from typer._click.exceptions import UsageError as ClickUsageError
 
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, prog_name, complete_var, False, **kwargs)
         except NoArgsIsHelpError as exc:
             exc.show()
             sys.exit(int(ExitCode.USAGE))

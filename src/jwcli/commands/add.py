@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from jwcli.cli import app, options, repo_root, today_of
 from jwcli.completion import (
+    complete_commitments,
     complete_kpis,
     complete_parties,
     complete_quarter_labels,
@@ -102,12 +103,13 @@ _COMPLETERS: dict[str, Any] = {
     "KPI": complete_kpis,
     "service": complete_services,
     "period": complete_quarter_labels,
+    "commitment": complete_commitments,
 }
 
 
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     metavar = _METAVARS.get(spec.name)
-    complete = _COMPLETERS.get(spec.refers_to or spec.name)
+    complete = _COMPLETERS.get(spec.refers_to or spec.name) or _COMPLETERS.get(spec.name)
     if spec.shape == "flag":
         annotation: Any = Annotated[bool, typer.Option(spec.option, help=_option_help(spec))]
         return inspect.Parameter(
@@ -221,6 +223,7 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         except w.FieldProblem as exc:
             problems[spec.name] = str(exc)
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
         if value is not None:
             data[spec.name] = value
     data.setdefault("date", today.isoformat())
@@ -325,6 +328,7 @@ def _ask_field(kind: str, spec: FieldSpec, data: dict[str, Any], rel: Any, today
         except w.FieldProblem as exc:
             output.add_problem(str(exc))
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
         if value is None:
             output.add_problem(f"{spec.name} is required")
             continue

@@ -56,7 +56,12 @@ def score(
     require_started(chosen, today, charter.fiscal_year_start)
     parties = charter.party_ids()
     if party is not None and party not in parties:
-        raise UsageError(f"unknown party `{party}`; choose one of: {', '.join(parties)}")
+        from jwcli.suggest import did_you_mean
+
+        raise UsageError(
+            f"unknown party `{party}`{did_you_mean(party, parties)}; "
+            f"choose one of: {', '.join(parties)}"
+        )
     card = score_quarter(rel, chosen, today)
     if party is not None:
         card = card.for_party(party)

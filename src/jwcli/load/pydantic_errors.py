@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
@@ -56,7 +57,12 @@ def _message(error: ErrorDetails) -> str:
         return f"unknown field `{key}`{hint}; remove it or fix its spelling"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"{_describe(value)} is not allowed here; expected one of {expected}"
+        hint = ""
+        if isinstance(value, str):
+            from jwcli.suggest import did_you_mean
+
+            hint = did_you_mean(value, re.findall(r"'([^']*)'", expected))
+        return f"{_describe(value)} is not allowed here{hint}; expected one of {expected}"
     if kind == "bool_type":
         if isinstance(value, str):
             return f"`{value}` is not a boolean: use true or false"
