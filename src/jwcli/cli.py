@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -109,19 +110,22 @@ class JwGroup(TyperGroup):
 
     def main(
         self,
-        args: Any = None,
+        args: Sequence[str] | None = None,
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **kwargs: Any,
     ) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **kwargs)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
         from typer._click.exceptions import UsageError as ClickUsageError
 
         try:
-            result = super().main(args, prog_name, complete_var, False, **kwargs)
+            result = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **kwargs
+            )
         except NoArgsIsHelpError as exc:
             exc.show()
             sys.exit(int(ExitCode.USAGE))
