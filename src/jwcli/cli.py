@@ -323,6 +323,10 @@ def init(
     list_templates: Annotated[
         bool, typer.Option("--list-templates", help="List the charter templates and stop.")
     ] = False,
+    no_git: Annotated[
+        bool,
+        typer.Option("--no-git", help="Write the files without creating a git repository."),
+    ] = False,
 ) -> None:
     """Create a relationship repository from a charter template."""
     from jwcli import output
@@ -331,7 +335,7 @@ def init(
     if list_templates:
         output.templates(scaffold.list_templates())
         return
-    result = scaffold.init_repository(directory, template)
+    result = scaffold.init_repository(directory, template, use_git=not no_git)
     output.initialised(result)
 
 
