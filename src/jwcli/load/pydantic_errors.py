@@ -46,7 +46,8 @@ def _known_fields() -> tuple[str, ...]:
 Bounds = tuple[Any, bool, Any, bool]  # lower, lower included, upper, upper included
 
 
-def _bounds_of(field: Any) -> Bounds | None:
+def bounds_of(field: Any) -> Bounds | None:
+    """A model field's numeric range from its `Field(ge=..., le=...)` constraints, if any."""
     import annotated_types as at
 
     low: Any = None
@@ -77,7 +78,7 @@ def _field_bounds() -> dict[str, Bounds]:
             if not isinstance(fields, dict):
                 continue
             for name, field in fields.items():
-                bounds = _bounds_of(field)
+                bounds = bounds_of(field)
                 if bounds is not None:
                     found.setdefault(name, set()).add(bounds)
     return {name: next(iter(b)) for name, b in found.items() if len(b) == 1}
