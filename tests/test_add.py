@@ -618,7 +618,8 @@ def test_prompts_ask_for_missing_fields_and_re_ask_bad_answers(tmp_path: Path) -
     root = _repo(tmp_path)
     # party: an unknown id (re-asked), then choice 1 (north, the charter's first party);
     # due: an impossible date (re-asked), then a good one.
-    answers = "nobody\n1\n2026-13-01\n2026-06-30\n"
+    # then `to`, optional, left blank.
+    answers = "nobody\n1\n2026-13-01\n2026-06-30\n\n"
     result = _add(
         root, "commitment", "--summary", "Share the rota", "--no-commit", env=TTY, input=answers
     )

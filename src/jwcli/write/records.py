@@ -112,6 +112,72 @@ KIND_FIELD_HELP: dict[tuple[str, str], str] = {
     ("saving", "amount"): "The saving, annual unless --one-off, e.g. 12000.",
 }
 
+# What a person is asked, per kind and field, when `jw add` prompts; other fields use their name.
+PROMPTS: dict[tuple[str, str], str] = {
+    ("commitment", "party"): "Which party made the promise?",
+    ("commitment", "due"): "By when (YYYY-MM-DD)?",
+    ("commitment", "summary"): "What was promised?",
+    ("commitment", "to"): "Promised to which parties (blank: none named)?",
+    ("update", "commitment"): "Which commitment?",
+    ("update", "status"): "What became of it?",
+    ("update", "new_due"): "What is the new due date (YYYY-MM-DD)?",
+    ("update", "summary"): "What happened, in a sentence?",
+    ("measurement", "kpi"): "Which KPI was measured?",
+    ("measurement", "period"): "For which quarter?",
+    ("measurement", "value"): "What was the value?",
+    ("measurement", "summary"): "Anything to say about the figure, in a sentence?",
+    ("cost", "service"): "Which service was the money spent on?",
+    ("cost", "party"): "Which party bore the cost?",
+    ("cost", "period"): "For which quarter?",
+    ("cost", "amount"): "How much was spent?",
+    ("cost", "summary"): "What was it spent on?",
+    ("observation", "party"): "Which party is it about?",
+    ("observation", "summary"): "What did you see?",
+    ("innovation", "party"): "Whose idea is it?",
+    ("innovation", "summary"): "What is the idea?",
+    ("innovation", "lessons"): "What was learned?",
+    ("lesson", "party"): "Which party is sharing it?",
+    ("lesson", "summary"): "What was learned?",
+    ("meeting", "summary"): "What was the meeting about?",
+    ("claim", "party"): "Which party claims it?",
+    ("claim", "summary"): "What is claimed?",
+    ("saving", "summary"): "What is the saving?",
+    ("escalation", "summary"): "What is being escalated?",
+    ("escalation", "outcome"): "How was it resolved (blank: not yet)?",
+    ("amendment", "summary"): "What changed in the charter?",
+}
+# Optional fields worth asking for when jw add is prompting anyway (blank skips them).
+ASKED_WHEN_PROMPTING: dict[str, tuple[str, ...]] = {
+    "commitment": ("to",),
+    "escalation": ("outcome",),
+}
+
+
+def prompt_for(kind: str, name: str) -> str:
+    return PROMPTS.get((kind, name), name)
+
+
+def default_summary(kind: str, data: Mapping[str, Any], rel: Relationship) -> str | None:
+    """The summary an update needs no one to type: `Delivered: <the commitment's summary>`."""
+    if kind != "update" or not isinstance(data.get("status"), str):
+        return None
+    entry = rel.records.get(str(data.get("commitment")))
+    if entry is None or entry.record.kind != "commitment":
+        return None
+    return f"{str(data['status']).capitalize()}: {entry.record.summary}"
+
+
+def prompt_default(
+    kind: str, name: str, data: Mapping[str, Any], rel: Relationship, today: dt.date
+) -> str | None:
+    """What pressing Enter gives: the last completed quarter for a period, an update's summary."""
+    if name in QUARTER_FIELDS:
+        return str(Quarter.of(today, rel.fiscal_year_start).previous())
+    if name == "summary":
+        return default_summary(kind, data, rel)
+    return None
+
+
 # Fields the data format requires only in some states (data-format.md; checks/records.py).
 CONDITIONAL: dict[str, tuple[tuple[str, str, str], ...]] = {
     "update": (("status", "renegotiated", "new_due"),),
