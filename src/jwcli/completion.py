@@ -151,3 +151,47 @@ def complete_quarters(ctx: Any, incomplete: str) -> Completions:
 def complete_quarter_labels(ctx: Any, incomplete: str) -> Completions:
     """The quarters as files write them (YYYY-Qn), current first: for a record's `period`."""
     return _safely("label", ctx, incomplete)
+
+
+# A commitment id is its file name; reading every file of a large repository on each <Tab> would
+# be slow, so the newest names matching what was typed are read, up to this many commitments.
+_COMMITMENTS_OFFERED = 100
+# `kind: commitment` in block style, or `{"kind": "commitment", ...}` in flow style
+_KIND_COMMITMENT_RE = re.compile(
+    r"""(?:^|[{,])\s*["']?kind["']?\s*:\s*["']?commitment\b""", re.MULTILINE
+)
+_SUMMARY_RE = re.compile(r"^summary:[ \t]*(.*)$", re.MULTILINE)
+
+
+def _commitment_items(ctx: Any, incomplete: str) -> Completions:
+    repo = _root_params(ctx).get("repo")
+    root = _find_root(Path(repo) if repo else Path.cwd())
+    if root is None or not (root / "records").is_dir():
+        return []
+    names: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(root / "records"):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        names.extend(
+            (name[:-5], Path(folder) / name)
+            for name in files
+            if name.endswith(".yaml") and name.startswith(incomplete)
+        )
+    items: Completions = []
+    for record_id, path in sorted(names, reverse=True):
+        if path.is_symlink() or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        if _KIND_COMMITMENT_RE.search(text):
+            summary = _SUMMARY_RE.search(text)
+            items.append((record_id, summary[1].strip()[:60] if summary else ""))
+            if len(items) >= _COMMITMENTS_OFFERED:
+                break
+    return items
+
+
+def complete_commitments(ctx: Any, incomplete: str) -> Completions:
+    """Commitment ids (file names under records/), newest first, with their summaries."""
+    try:
+        return _commitment_items(ctx, incomplete)
+    except Exception:  # completion must never break the shell: complete nothing instead
+        return []

@@ -94,6 +94,9 @@ def initialised(result: Any) -> None:
         print(f"  {shown(path)}")
     if result.committed:
         print("  and a git repository with a first commit")
+    elif not result.git:
+        print("  without a git repository (--no-git): run `git init -b main` and commit the")
+        print("  files before recording anything, since git history is the audit trail")
     print("Next: fill in charter.yaml and baselines.yaml, then run `jw validate`.")
 
 

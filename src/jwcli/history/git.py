@@ -143,7 +143,10 @@ def toplevel(path: Path) -> Path | None:
 
 
 def init(path: Path) -> None:
+    """A new repository whose first branch is `main`, whatever init.defaultBranch says (the
+    workflow jw init writes and the docs count on it); symbolic-ref works on every git version."""
     run(["init", "--quiet"], path)
+    run(["symbolic-ref", "HEAD", "refs/heads/main"], path)
 
 
 # --- preflight ---------------------------------------------------------------------------------
