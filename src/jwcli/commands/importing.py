@@ -1,0 +1,165 @@
+"""`jw import KIND FILE`: the rows of a CSV or xlsx file as records, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from jwcli.cli import app, options, repo_root, today_of
+from jwcli.errors import ExitCode, UsageError
+
+_KINDS_HELP = (
+    "commitment, update, measurement, cost, observation, innovation, lesson, meeting, claim, "
+    "saving, escalation, amendment, or assessment (a filled-in `jw assess --form`)"
+)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(metavar="KIND", help=f"What each row is: {_KINDS_HELP}.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx file.", dir_okay=False)
+    ],
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet", metavar="NAME", help="The xlsx sheet to read (default: the first)."
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help="Read COLUMN as FIELD, e.g. --map 'Net amount=amount'; `COLUMN=` ignores the "
+            "column. Repeat for each.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything and list what would be added.")
+    ] = False,
+    late: Annotated[
+        bool,
+        typer.Option("--late", help="Allow records that belong to a quarter already signed off."),
+    ] = False,
+    no_commit: Annotated[
+        bool, typer.Option("--no-commit", help="Write the files but do not commit them.")
+    ] = False,
+) -> None:
+    """Turn the rows of a spreadsheet (CSV or xlsx) into records, one per row.
+
+    Columns are matched to the record's fields by name (case and spaces forgiven; the files of
+    `jw export` import as they are), values read as in the YAML files. Every problem is shown at
+    its cell and nothing is written unless every row is valid. Rows already in the repository
+    are skipped, so importing the same file twice adds nothing. One commit for the whole file.
+    """
+    from jwcli.model.records import RECORD_KINDS
+
+    if kind != "assessment" and kind not in RECORD_KINDS:
+        raise UsageError(f"`{kind}` is not a record kind; one of: {_KINDS_HELP}")
+    if kind == "assessment":
+        if maps:
+            raise UsageError("--map does not apply to an assessment form")
+        _import_form(ctx, file, dry_run=dry_run, late=late, no_commit=no_commit)
+        return
+    _import_records(
+        ctx, kind, file, sheet, maps or [], dry_run=dry_run, late=late, no_commit=no_commit
+    )
+
+
+def _import_records(
+    ctx: typer.Context,
+    kind: str,
+    file: Path,
+    sheet_name: str | None,
+    maps: list[str],
+    *,
+    dry_run: bool,
+    late: bool,
+    no_commit: bool,
+) -> None:
+    from jwcli.importing import batch
+    from jwcli.importing.columns import parse_maps
+    from jwcli.importing.sheets import read_sheet
+    from jwcli.load.repo import load_repo
+
+    opts = options(ctx)
+    root = repo_root(opts)
+    today = today_of(opts)
+    parsed = parse_maps(maps)
+    shown = str(file)
+    sheet = read_sheet(file, shown, sheet_name)
+    sha = batch.sha256_of(file)
+    rel = load_repo(root)
+    plan = batch.plan_import(root, rel, kind, sheet, parsed, today, allow_late=late)
+    _report(plan)
+    if plan.blocked:
+        n = len(plan.errors) + sum(1 for f in plan.elsewhere if f.is_error)
+        _say(f"{shown}: {n} problem{'s' * (n != 1)}: nothing written")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    if late and not plan.late:
+        _say("note: --late given, but no row belongs to a signed-off quarter")
+    if dry_run:
+        for planned in plan.new:
+            print(planned.draft.path)
+        _say(
+            f"jw: would add {len(plan.new)} {kind} record{'s' * (len(plan.new) != 1)} from "
+            f"{shown}{_skipped(plan)} (--dry-run: nothing written)"
+        )
+        return
+    if not plan.new:
+        _say(f"jw: nothing to add from {shown}{_skipped(plan)}")
+        return
+    message, trailers = batch.commit_message(plan, file.name, sha)
+    if not no_commit:
+        from jwcli.history import git
+
+        git.preflight(root, for_write=True)  # refuse before writing, not after
+    paths = batch.write_plan(root, plan)
+    commit = None if no_commit else batch.commit_plan(root, paths, message, trailers)
+    for path in paths:
+        print(path)
+    state = f"committed as {commit[:12]}" if commit else "not committed (--no-commit)"
+    n = len(paths)
+    _say(f"jw: imported {n} {kind} record{'s' * (n != 1)} from {shown}{_skipped(plan)}, {state}")
+
+
+def _skipped(plan: Any) -> str:
+    n = len(plan.skipped)
+    return f" ({n} already in the repository, skipped)" if n else ""
+
+
+def _report(plan: Any) -> None:
+    if plan.existing_errors:
+        _say("Already in the repository, not blocking the import:")
+        for f in plan.existing_errors:
+            _say(f"  {f.location()}: {f.severity}: {_one_line(f.message)}")
+    if plan.existing_warnings:
+        n = plan.existing_warnings
+        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
+    for skipped in plan.skipped:
+        _say(
+            f"{plan.sheet.where(skipped.row)}: already in the repository as {skipped.path}: skipped"
+        )
+    for problem in plan.problems:
+        _say(f"{problem.where}: {problem.severity}: {_one_line(problem.message)}")
+    for f in plan.elsewhere:
+        _say(f"{f.location()}: {f.severity}: {_one_line(f.message)}")
+
+
+def _import_form(
+    ctx: typer.Context, file: Path, *, dry_run: bool, late: bool, no_commit: bool
+) -> None:
+    raise UsageError("assessment forms are not importable yet")
