@@ -159,7 +159,76 @@ def _report(plan: Any) -> None:
         _say(f"{f.location()}: {f.severity}: {_one_line(f.message)}")
 
 
+def write_assessment_form(
+    rel: Any, quarter: Any, assessor: str, parties: list[str], today: Any, out: Path | None
+) -> None:
+    """`jw assess --form`: write the form, never over an existing file (it may be filled in)."""
+    from jwcli.importing.forms import form_name, write_form
+    from jwcli.write.files import create_new
+
+    path = out if out is not None else Path(form_name(quarter, assessor))
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"--out `{path}`: the form is an xlsx workbook; name it FILE.xlsx")
+    create_new(path, write_form(rel, quarter, assessor, parties, today))
+    print(path)
+    rows = len(parties) * 10
+    _say(
+        f"jw: wrote the {quarter} assessment form for {assessor} ({rows} ratings to give) in "
+        f"{path}; fill in the yellow cells, then run: jw import assessment {path}"
+    )
+
+
 def _import_form(
     ctx: typer.Context, file: Path, *, dry_run: bool, late: bool, no_commit: bool
 ) -> None:
-    raise UsageError("assessment forms are not importable yet")
+    """`jw import assessment FILE.xlsx`: the checks of `jw assess`, then its file and commit."""
+    from jwcli.commands.add import _check_write_commit
+    from jwcli.importing import forms
+    from jwcli.importing.late import assessment_late
+    from jwcli.load.repo import load_repo
+    from jwcli.write import assess as a
+
+    opts = options(ctx)
+    root = repo_root(opts)
+    today = today_of(opts)
+    rel = load_repo(root)
+    shown = str(file)
+    filled, _ = forms.read_form_file(file, shown, rel)
+    for where, message in filled.problems:
+        _say(f"{where}: error: {_one_line(message)}")
+    if filled.problems:
+        n = len(filled.problems)
+        _say(f"{shown}: {n} problem{'s' * (n != 1)}: nothing written")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    assert filled.quarter is not None and filled.assessor is not None
+    quarter, assessor = filled.quarter, filled.assessor
+    a.refuse_existing(root, quarter, assessor)
+    ratings = a.ratings_data(filled.ratings)
+    if not ratings:
+        _say(f"{shown}: every behaviour is marked n/a: nothing written")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    closed = assessment_late(root, rel, quarter)
+    if closed is not None and not late:
+        _say(
+            f"{shown}: error: {quarter} was signed off on {closed.signed_off}: an assessment "
+            "added now is late; rerun with --late to add it"
+        )
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    draft = a.draft_assessment(root, quarter, assessor, today, ratings)
+    if dry_run:
+        print(draft.path)
+        _say(f"jw: would add the {quarter} assessment by {assessor} (--dry-run: nothing written)")
+        return
+    trailers = {"Jw-Kind": "assessment", "Jw-Quarter": str(quarter), "Jw-Assessor": assessor}
+    if closed is not None:
+        trailers["Jw-Late"] = str(quarter)
+    _check_write_commit(
+        root,
+        rel,
+        today,
+        draft,
+        a.add_assessment_entry(draft, quarter),
+        None if no_commit else f"jw: assess {quarter} {assessor} (imported from {file.name})",
+        trailers,
+        f"assessment {quarter} by {assessor}",
+    )

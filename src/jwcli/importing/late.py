@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jwcli.model.relationship import Relationship
+from jwcli.quarters import Quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,3 +27,8 @@ def late_quarters(
 ) -> dict[str, list[LateFor]]:
     """For each (id, record) about to be added, the closed quarters it would be late for."""
     return {}
+
+
+def assessment_late(root: Path, rel: Relationship, quarter: Quarter) -> LateFor | None:
+    """The close of `quarter` when it is closed: an assessment added after it is late."""
+    return None
