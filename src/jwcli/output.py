@@ -350,6 +350,17 @@ def review_refused(invalid: Any) -> None:
 
 def review_written(result: Any) -> None:
     """Where the pack went, and the commit and tag when the review was closed."""
+    if result.retagged:
+        print(f"{result.quarter} was already closed by {result.commit[:12]}; put back its tag")
+        print(f"tagged {result.tag}")
+        return
+    if result.unmeasured:
+        print(
+            f"closing {result.quarter} ends its measurement grace: these KPIs have no "
+            f"measurement and count 0: {', '.join(result.unmeasured)}"
+        )
+    if result.draft_charter:
+        print("note: the charter is still a draft; the pack and the commit say so", file=sys.stderr)
     for path in result.written:
         print(f"wrote {path}")
     source = result.source

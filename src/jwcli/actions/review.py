@@ -1,13 +1,16 @@
-"""`jw review` end to end: load (from the working tree or a past revision), validate, build the
-pack, render the formats, write them, and for `--close` commit and tag.
+"""The review workflow (`jw review`, `--as-of`, `--close`): open one snapshot of the repository
+(the working tree, a past revision, or HEAD's committed tree for a close), build the pack with
+what history says about it (closed quarters, sign-off, changes since), render the formats,
+write them, and for `--close` commit and tag.
 
 Everything that can refuse is checked before anything is written, so a refused run leaves the
-repository as it was. Git is reached only through `jwcli.history` (the two small adapters below,
-`_data_dirty` and `_ancestry`, pass their own arguments to `history.git.run*`).
+repository as it was. Git is reached only through `jwcli.history` (the small `_ancestry` adapter
+passes its own arguments to `history.git.run`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from collections import defaultdict
@@ -15,22 +18,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jwcli.actions.snapshot import Snapshot, data_dirty, revision, working_tree
 from jwcli.errors import (
-    DataInvalid,
     EnvironmentProblem,
     GitProblem,
     JwError,
     RefusedToOverwrite,
     UsageError,
 )
-from jwcli.model.findings import Finding
+from jwcli.history.closes import TAG_PREFIX, Close, Closes
 from jwcli.model.relationship import REVIEWS_DIR, Relationship
 from jwcli.quarters import Quarter, check_quarter_argument
-from jwcli.render.pack import AuditView, AuthorCommits, ChangeAfterClose, ReviewPack, Source
+from jwcli.render.pack import (
+    AuditView,
+    AuthorCommits,
+    ChangeAfterClose,
+    ReviewPack,
+    SignOffView,
+    Source,
+)
 
 FORMATS = ("md", "html", "json", "pdf")
 DEFAULT_FORMATS = ("md", "html", "json")
-TAG_PREFIX = "review/"
 FILE_NAMES = {"md": "review.md", "html": "review.html", "json": "review.json", "pdf": "review.pdf"}
 
 
@@ -67,6 +76,9 @@ class ReviewResult:
     tag: str | None = None
     source: Source | None = None
     warnings: int = 0
+    unmeasured: tuple[str, ...] = ()  # --close: KPIs with no measurement, now counted 0
+    draft_charter: bool = False  # --close: the charter was still a draft
+    retagged: bool = False  # --close of a closed quarter put its missing tag back
 
 
 def review(request: ReviewRequest) -> ReviewResult:
@@ -83,6 +95,18 @@ def review(request: ReviewRequest) -> ReviewResult:
     in_git = git.toplevel(root) is not None
     if request.close:
         _check_close_request(request, in_git)
+        git.preflight(root, for_write=True)
+        if data_dirty(root):
+            raise GitProblem(
+                "the working tree has uncommitted changes: a closed review must be reproducible "
+                "from a commit",
+                hint="commit (or stash) your changes with git, then run `jw review --close` again",
+            )
+        # Closing signs off exactly what is committed: files git ignores or does not track
+        # are not part of the record, so the pack is built from HEAD's tree.
+        with revision(root, "HEAD", request.today or dt.date.today()) as snap:
+            snap.dirty = False
+            return _render(request, snap)
     if request.as_of is not None:
         if request.out is None:
             raise UsageError(
@@ -91,27 +115,10 @@ def review(request: ReviewRequest) -> ReviewResult:
             )
         if not in_git:
             raise GitProblem(f"--as-of needs git history, and {root} is not in a git repository")
-        git.preflight(root, for_write=False)
-        commit = git.resolve_commit(root, request.as_of)
-        today = request.today or git.commit_date(root, commit)
-        with tempfile.TemporaryDirectory(prefix="jw-as-of-") as tmp:
-            files = git.read_tree(root, commit)
-            _materialise(Path(tmp), files)
-            rel, warnings = _load_valid(Path(tmp), today)
-            source = Source(True, commit, git.commit_date(root, commit), False, True)
-            return _render(request, rel, warnings, today, source, commit, in_git)
-    today = request.today or dt.date.today()
-    if request.close:
-        git.preflight(root, for_write=True)
-        if _data_dirty(root):
-            raise GitProblem(
-                "the working tree has uncommitted changes: a closed review must be reproducible "
-                "from a commit",
-                hint="commit (or stash) your changes with git, then run `jw review --close` again",
-            )
-    rel, warnings = _load_valid(root, today, request.cache)
-    source, head = _working_tree_source(root, in_git)
-    return _render(request, rel, warnings, today, source, head, in_git)
+        with revision(root, request.as_of, request.today) as snap:
+            return _render(request, snap)
+    with working_tree(root, request.today or dt.date.today(), cache=request.cache) as snap:
+        return _render(request, snap)
 
 
 def _check_close_request(request: ReviewRequest, in_git: bool) -> None:
@@ -128,137 +135,188 @@ def _check_close_request(request: ReviewRequest, in_git: bool) -> None:
         )
 
 
-def _materialise(folder: Path, files: dict[str, bytes]) -> None:
-    for rel_path, data in files.items():
-        target = folder / rel_path
-        # paths come from git's tree: refuse anything that would leave the folder
-        if ".." in Path(rel_path).parts or Path(rel_path).is_absolute():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+def _source(snap: Snapshot) -> Source:
+    return Source(snap.in_git, snap.commit, snap.commit_date, snap.dirty, snap.from_revision)
 
 
-def _load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relationship, int]:
-    from jwcli.checks.run import check_repo
-    from jwcli.checks.validate import has_errors
-
-    done = check_repo(root, today, cache=cache, models=True)
-    rel, findings = done.rel, done.findings
-    assert rel is not None  # models=True always loads them
-    if has_errors(findings):
-        errors: list[Finding] = [f for f in findings if f.is_error]
-        raise DataInvalid(
-            f"the data has {len(errors)} error{'s' * (len(errors) != 1)}: "
-            "fix them (`jw validate`) before rendering the review",
-            list(errors),
-        )
-    return rel, len(findings)
-
-
-def _working_tree_source(root: Path, in_git: bool) -> tuple[Source, str | None]:
-    from jwcli.history import git
-
-    if not in_git:
-        return Source(False, None, None, False, False), None
-    head = git.head_commit(root)
-    if head is None:
-        return Source(True, None, None, False, False), None
-    return Source(True, head, git.commit_date(root, head), _data_dirty(root), False), head
-
-
-def _data_dirty(root: Path) -> bool:
-    """Whether anything but jw's own packs (reviews/) differs from HEAD, untracked files included.
-
-    Adapter over history.git: `git.is_dirty` counts reviews/ too, which would make a second run
-    report "uncommitted changes" only because the first one wrote its pack.
-    """
-    from jwcli.history import git
-
-    proc = git.run_bytes(
-        ["status", "--porcelain", "-z", "--", ".", f":(exclude){REVIEWS_DIR}/"], root
-    )
-    return bool(proc.stdout)
-
-
-def _ancestry(root: Path, commit: str) -> set[str]:
-    """Every commit reachable from `commit` (adapter over history.git)."""
-    from jwcli.history import git
-
-    return set(git.run(["rev-list", commit, "--"], root).stdout.split())
-
-
-def _render(
-    request: ReviewRequest,
-    rel: Relationship,
-    warnings: int,
-    today: dt.date,
-    source: Source,
-    commit: str | None,
-    in_git: bool,
-) -> ReviewResult:
+def _quarter(request: ReviewRequest, snap: Snapshot) -> Quarter:
     from jwcli.analysis.quarters import (
         last_completed_quarter,
         parse_quarter_argument,
         require_started,
     )
+
+    fsm = snap.rel.fiscal_year_start
+    if request.quarter is None:
+        return last_completed_quarter(snap.today, fsm)
+    parsed = parse_quarter_argument(request.quarter, snap.today, fsm)
+    assert parsed is not None  # the spelling was checked before loading
+    return require_started(parsed, snap.today, fsm)
+
+
+def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
+    from jwcli.analysis.charter_state import is_draft
     from jwcli.render.review import NO_AUDIT, build_review
 
     root = request.root
+    rel, today = snap.rel, snap.today
     fsm = rel.fiscal_year_start
-    if request.quarter is None:
-        quarter = last_completed_quarter(today, fsm)
-    else:
-        parsed = parse_quarter_argument(request.quarter, today, fsm)
-        assert parsed is not None  # the spelling was checked before loading
-        quarter = require_started(parsed, today, fsm)
+    quarter = _quarter(request, snap)
     default_folder = root / REVIEWS_DIR / str(quarter)
     folder = request.out if request.out is not None else default_folder
-    tags = _review_tags(root) if in_git else {}
+    closes = snap.closes()
+    close = closes.closed.get(quarter)
     tag = f"{TAG_PREFIX}{quarter}"
-    if tag in tags and _same_folder(folder, default_folder):
-        what = "closed" if not request.close else "already closed"
+    if request.close:
+        if close is not None:
+            return _closed_already(request, snap, quarter, close)
+        _check_finished(quarter, today, fsm)
+        if quarter in closes.elsewhere or tag in _review_tags(root):
+            raise RefusedToOverwrite(
+                f"tag {tag} exists but no close commit of {quarter} is in this branch's history "
+                "(closed on another branch?)",
+                hint="merge the branch that closed it, or ask who moved the tag",
+            )
+    elif close is not None and _same_folder(folder, default_folder):
         raise RefusedToOverwrite(
-            f"the review of {quarter} is {what} (tag {tag}): its pack is the signed-off record "
-            "and jw does not rewrite it",
+            f"the review of {quarter} is closed ({_marked(close)}): its pack is the signed-off "
+            "record and jw does not rewrite it",
             hint="render a copy elsewhere with --out DIR",
         )
-    if request.close and quarter.end(fsm) >= today:
-        raise JwError(
-            f"{quarter} has not ended yet (it ends {quarter.end(fsm).isoformat()}): a review is "
-            "closed after its quarter",
-            hint="close the last completed quarter, or pass --today after the quarter's end",
-        )
-    if "pdf" in request.formats:
+    formats = request.formats
+    if request.close:
+        formats = _present_formats(folder, formats)
+    if "pdf" in formats:
         from jwcli.render.browser import find_chromium
 
         if find_chromium() is None:
             raise EnvironmentProblem(
                 "--format pdf needs Chromium (or Chrome), which is not installed or not on PATH",
                 hint="install it (Debian/Ubuntu: `apt-get install chromium`), set JW_CHROMIUM "
-                "to its path, or leave pdf out and print review.html from a browser",
+                "to its path, or leave pdf out and print review.html from a browser"
+                + (" (and delete the old review.pdf)" if request.close else ""),
             )
-    if in_git and commit:
-        audit = _audit_view(root, commit, quarter, fsm, tags)
-    elif in_git:
+    if snap.in_git and snap.commit:
+        audit = _audit_view(root, snap.commit, quarter, fsm, closes)
+    elif snap.in_git:
         audit = _no_audit("The repository has no commits yet: there is no history to audit.")
     else:
         audit = NO_AUDIT
+    source = _source(snap)
     pack = build_review(rel, quarter, today, source=source, audit=audit)
-    result = ReviewResult(quarter, folder, source=source, warnings=warnings)
-    result.written = write_pack(pack, folder, request.formats)
+    draft = is_draft(rel)
+    pack = dataclasses.replace(pack, sign_off=_sign_off_view(snap, quarter, draft))
+    result = ReviewResult(quarter, folder, source=source, warnings=snap.warnings)
+    if request.close:
+        result.unmeasured = _unmeasured(rel, quarter)
+        result.draft_charter = draft
+    result.written = write_pack(pack, folder, formats)
     if request.close:
         from jwcli.history import git
 
         paths = [p.resolve().relative_to(root.resolve()).as_posix() for p in result.written]
+        message = f"jw: close review {quarter}"
+        if draft:
+            message += (
+                "\n\nDraft charter: no amendment of the charter's version is agreed by every "
+                "party yet."
+            )
         result.commit = git.commit_paths(
             root,
             paths,
-            f"jw: close review {quarter}",
-            {"Jw-Kind": "review", "Jw-Quarter": str(quarter)},
+            message,
+            {"Jw-Kind": "review", "Jw-Quarter": str(quarter), "Jw-Today": today.isoformat()},
         )
         git.tag(root, tag, f"Review of {quarter} closed: the sign-off point for its records")
         result.tag = tag
     return result
+
+
+def _check_finished(quarter: Quarter, today: dt.date, fsm: int) -> None:
+    from jwcli.analysis.quarters import is_finished
+
+    end = quarter.end(fsm)
+    real = dt.date.today()
+    for day, what in ((today, "the date the data is evaluated as of"), (real, "today")):
+        if not is_finished(quarter, day, fsm):
+            raise JwError(
+                f"{quarter} has not ended yet as of {day.isoformat()} ({what}; it ends "
+                f"{end.isoformat()}): a review is closed after its quarter",
+                hint="close the last completed quarter",
+            )
+
+
+def _closed_already(
+    request: ReviewRequest, snap: Snapshot, quarter: Quarter, close: Close
+) -> ReviewResult:
+    """`--close` of a closed quarter refuses, but puts back a missing tag (lifecycle.md)."""
+    from jwcli.history import git
+
+    if close.tag_status == "missing":
+        git.tag(
+            request.root,
+            close.tag,
+            f"Review of {quarter} closed: the sign-off point for its records",
+            commit=close.commit,
+        )
+        result = ReviewResult(quarter, request.root / REVIEWS_DIR / str(quarter))
+        result.commit, result.tag, result.retagged = close.commit, close.tag, True
+        return result
+    where = (
+        f"; tag {close.tag} points at {close.tag_commit[:12]} instead: `jw audit` says how "
+        "to fix it"
+        if close.tag_status == "moved" and close.tag_commit
+        else ""
+    )
+    raise RefusedToOverwrite(
+        f"{quarter} is already closed ({_marked(close)}){where}",
+        hint="record late data with `jw add ... --late`; the next review lists what changed",
+    )
+
+
+def _marked(close: Close) -> str:
+    what = f"commit {close.commit[:12]} of {close.committed.isoformat()}"
+    return f"tag {close.tag}) by ({what}" if close.tag_status == "ok" else what
+
+
+def _present_formats(folder: Path, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The requested formats plus every format already in the folder: a closed pack is
+    committed whole, never with an older rendering left untracked beside it."""
+    present = {fmt for fmt, name in FILE_NAMES.items() if (folder / name).is_file()}
+    return tuple(f for f in FORMATS if f in formats or f in present)
+
+
+def _unmeasured(rel: Relationship, quarter: Quarter) -> tuple[str, ...]:
+    """KPIs in force with no measurement for the quarter: closing ends their grace."""
+    charter = rel.charter
+    if charter is None:
+        return ()
+    measured = {
+        e.record.kpi
+        for e in rel.records.values()
+        if e.record.kind == "measurement" and e.record.period == quarter
+    }
+    start = quarter.start(charter.fiscal_year_start)
+    return tuple(
+        k.id for k in charter.kpis if k.id not in measured and (k.due is None or k.due >= start)
+    )
+
+
+def _sign_off_view(snap: Snapshot, quarter: Quarter, draft: bool) -> SignOffView:
+    from jwcli.actions.signoff import changed_after, signed_off
+
+    if not snap.in_git or snap.commit is None:
+        return SignOffView(False, draft, None, None, None, ())
+    closes = snap.closes()
+    previous = max(closes.closed.values(), key=lambda c: (c.committed, c.quarter), default=None)
+    return SignOffView(
+        True,
+        draft,
+        signed_off(snap, quarter),
+        str(previous.quarter) if previous else None,
+        previous.committed if previous else None,
+        tuple(changed_after(snap)),
+    )
 
 
 def _same_folder(a: Path, b: Path) -> bool:
@@ -271,6 +329,13 @@ def _review_tags(root: Path) -> dict[str, str]:
     if git.head_commit(root) is None:
         return {}
     return git.tags(root, TAG_PREFIX)
+
+
+def _ancestry(root: Path, commit: str) -> set[str]:
+    """Every commit reachable from `commit` (adapter over history.git)."""
+    from jwcli.history import git
+
+    return set(git.run(["rev-list", commit, "--"], root).stdout.split())
 
 
 def render_files(pack: ReviewPack, formats: Sequence[str]) -> dict[str, bytes]:
@@ -326,9 +391,7 @@ def _no_audit(reason: str) -> AuditView:
     )
 
 
-def _audit_view(
-    root: Path, commit: str, quarter: Quarter, fsm: int, tags: dict[str, str]
-) -> AuditView:
+def _audit_view(root: Path, commit: str, quarter: Quarter, fsm: int, closes: Closes) -> AuditView:
     """Commits of the quarter by author and records changed after a review was closed, as seen
     from `commit` (HEAD, or the --as-of revision): the history after it is left out."""
     from jwcli.history.audit import audit
@@ -355,12 +418,7 @@ def _audit_view(
         AuthorCommits(name, c[0], c[1], c[2])
         for name, c in sorted(by_author.items(), key=lambda t: (-t[1][0], t[0]))
     )
-    previous: tuple[Quarter, str] | None = None
-    for name, tagged in tags.items():
-        q = Quarter.from_label(name[len(TAG_PREFIX) :])
-        older = q is not None and q < quarter and tagged in reachable
-        if q is not None and older and (previous is None or q > previous[0]):
-            previous = (q, tagged)
+    previous = closes.previous(quarter)
     changes = []
     for flag in report.flags:
         if flag.rule != "after-review" or flag.commit not in entries:
@@ -376,17 +434,12 @@ def _audit_view(
             )
         )
     changes.sort(key=lambda c: (c.date, c.path, c.commit))
-    closed_on = None
-    if previous is not None:
-        from jwcli.history import git
-
-        closed_on = git.commit_date(root, previous[1])
     return AuditView(
         available=True,
         reason="",
         commits=in_quarter,
         authors=authors,
-        previous_review=f"{TAG_PREFIX}{previous[0]}" if previous else None,
-        previous_closed_on=closed_on,
+        previous_review=previous.tag if previous else None,
+        previous_closed_on=previous.committed if previous else None,
         changes_after_close=tuple(changes),
     )
