@@ -93,12 +93,13 @@ def match_columns(
         elif name in DERIVED:
             continue
         else:
+            listed = any("is not a field" in p.message for p in found.problems)
             found.problems.append(
                 Problem(
                     index,
-                    f"column `{raw.strip()}` is not a field of a {kind}: rename it to one of "
-                    f"{', '.join(['id', *fields])}, map it with --map '{raw.strip()}=FIELD', "
-                    f"or ignore it with --map '{raw.strip()}='",
+                    f"column `{raw.strip()}` is not a field of a {kind}: rename it, map it with "
+                    f"--map '{raw.strip()}=FIELD', or ignore it with --map '{raw.strip()}='"
+                    + ("" if listed else f" (the fields: {', '.join(['id', *fields])})"),
                 )
             )
             continue
