@@ -9,8 +9,11 @@ same rows again finds them already there (same content: skipped) instead of addi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from jwcli.errors import RefusedToOverwrite
 from jwcli.importing.columns import Columns, match_columns
 from jwcli.importing.late import LateFor, late_quarters
 from jwcli.importing.sheets import Cell, Sheet
@@ -27,7 +31,6 @@ from jwcli.load.pydantic_errors import findings_from_errors
 from jwcli.model.findings import Finding
 from jwcli.model.records import RECORD_KINDS, AnyRecord
 from jwcli.model.relationship import RECORDS_DIR, RecordEntry, Relationship
-from jwcli.write.files import create_new
 from jwcli.write.records import (
     ID_RE,
     MAX_ID,
@@ -329,7 +332,7 @@ def _name_rows(
     for row in rows:
         fields = ordered(kind, row.data)
         record: AnyRecord = RECORD_KINDS[kind].model_validate(fields)  # type: ignore[assignment]
-        body = to_yaml(fields)
+        body = to_yaml(fields)  # the same text the file gets, below its schema line
         record_id = row.id_cell or derived_id(record, kind, body)
         where = sheet.where(row.number, cols.id if row.id_cell else None)
         if record_id in seen:
@@ -364,7 +367,7 @@ def _name_rows(
             )
             continue
         path = record_path(record_id, record.date, fsm)
-        text = to_yaml(fields, schema_modeline(path, "record.schema.json"))
+        text = schema_modeline(path, "record.schema.json") + body
         plan.new.append(Planned(row.number, Draft(record_id, path, text, record, kind)))
 
 
@@ -412,19 +415,73 @@ def _check_with_repository(rel: Relationship, today: dt.date, plan: Plan) -> Non
 
 
 def write_plan(root: Path, plan: Plan) -> list[str]:
-    """Create every new file, create-only and atomically; should one fail (a file appeared in
-    the meantime, a full disk), the ones this call created are removed: all or nothing."""
-    written: list[Path] = []
+    """Create every new file, create-only and atomically, all or nothing.
+
+    As `write.files.create_new` does for one file, but with one flush to disk for the batch
+    instead of two per file (10,000 rows took 100 s of disk waits the other way): every file is
+    first written beside its place under a temporary name, then everything is flushed once, and
+    only then is each hard-linked to its name, which fails if the name exists. A crash leaves at
+    most temporary files, never a partial record; should a name be taken in the meantime, the
+    files this call linked are removed again.
+    """
+    staged: list[tuple[Path, Path]] = []
+    linked: list[Path] = []
+    mask = os.umask(0o022)
+    os.umask(mask)
     try:
         for planned in plan.new:
             path = root / planned.draft.path
-            create_new(path, planned.draft.text.encode("utf-8"))
-            written.append(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                raise RefusedToOverwrite(
+                    f"{planned.draft.path} already exists; jw never overwrites a file"
+                )
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(name), path))
+            os.fchmod(fd, 0o666 & ~mask)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(planned.draft.text.encode("utf-8"))
+        _flush([temp for temp, _ in staged])
+        for temp, path in staged:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise RefusedToOverwrite(
+                    f"{path.relative_to(root).as_posix()} appeared while importing; jw never "
+                    "overwrites a file",
+                    hint="run the import again",
+                ) from None
+            linked.append(path)
+        for folder in {path.parent for _, path in staged}:
+            _sync_dir(folder)
     except BaseException:
-        for path in written:
+        for path in linked:
             path.unlink(missing_ok=True)
         raise
+    finally:
+        for temp, _ in staged:
+            with contextlib.suppress(OSError):
+                temp.unlink()
     return [p.draft.path for p in plan.new]
+
+
+def _flush(paths: Sequence[Path]) -> None:
+    """Put the files' contents on disk: one sync of everything where the system has it."""
+    if hasattr(os, "sync") and len(paths) > 8:
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _sync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def commit_message(plan: Plan, file_name: str, sha256: str) -> tuple[str, dict[str, str]]:
@@ -443,4 +500,4 @@ def commit_message(plan: Plan, file_name: str, sha256: str) -> tuple[str, dict[s
 def commit_plan(root: Path, paths: Sequence[str], message: str, trailers: Mapping[str, str]) -> str:
     from jwcli.history import git
 
-    return git.commit_paths(root, list(paths), message, trailers)
+    return git.commit_new_files(root, list(paths), message, trailers)
