@@ -202,7 +202,9 @@ def test_cells_starting_like_formulas_are_kept_as_text(tmp_path: Path) -> None:
     (tmp_path / "l.csv").write_text(
         "date,party,summary,tags\n"
         '2025-07-31,acme,"=HYPERLINK(""http://x.example"",""click"")",+1; @team\n'
-        "2025-08-01,acme,-5 days on the patching backlog,\n",
+        "2025-08-01,acme,-5 days on the patching backlog,\n"
+        # the `'` a spreadsheet-safe CSV (jw export's) puts before formula-like text
+        "2025-08-02,acme,'@channel: patching done,\n",
         encoding="utf-8",
     )
     result = _run(root, "lesson", str(tmp_path / "l.csv"), "--no-commit")
@@ -211,6 +213,7 @@ def test_cells_starting_like_formulas_are_kept_as_text(tmp_path: Path) -> None:
     assert any('summary: "=HYPERLINK(\\"http://x.example\\",\\"click\\")"\n' in t for t in texts)
     assert any('tags:\n  - "+1"\n  - "@team"\n' in t for t in texts)
     assert any('summary: "-5 days on the patching backlog"\n' in t for t in texts)
+    assert any('summary: "@channel: patching done"\n' in t for t in texts)
 
 
 def test_quarters_in_every_spelling_and_columns_by_forgiving_names(tmp_path: Path) -> None:

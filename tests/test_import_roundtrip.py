@@ -203,3 +203,39 @@ def test_each_kind_round_trips_through_export_and_import(
     for entry in mine:
         assert _same(back.records[entry.id].record, entry.record), entry.id
     load_checked(root, TODAY)
+
+
+def test_formula_like_text_guarded_with_an_apostrophe_imports_as_it_was(
+    tmp_path: Path, repo_and_exports: tuple[Path, Path]
+) -> None:
+    """A spreadsheet-safe CSV writes `'=SUM(A1) ...` for text starting like a formula (as
+    `jw export` does, so that opening it runs nothing); the import reads the text back."""
+    import csv
+    import io
+
+    source, exported = repo_and_exports
+    rows = list(csv.reader(io.StringIO((exported / "csv" / "records_commitment.csv").read_text())))
+    guarded = [
+        [
+            ("'" + c) if c.startswith(("=", "+", "-", "@")) and not c[1:2].isdigit() else c
+            for c in row
+        ]
+        for row in rows
+    ]
+    assert any(c.startswith("'=SUM") for row in guarded for c in row)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(guarded)
+    sheet = tmp_path / "guarded.csv"
+    sheet.write_text(buffer.getvalue(), encoding="utf-8")
+    root = tmp_path / "copy"
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns(".jw"))
+    original = load_repo(source)
+    for entry in original.records.values():
+        if entry.record.kind == "commitment":
+            (root / entry.path).unlink()
+    result = jw(
+        "-C", str(root), "--today", TODAY, "import", "commitment", str(sheet), "--no-commit"
+    )
+    assert result.exit_code == 0, result.stderr
+    back = load_repo(root).records["2025-07-02-formula-like"].record
+    assert back.summary == "=SUM(A1) is text here, not a formula"

@@ -101,6 +101,19 @@ def read_sheet(path: Path, shown: str, sheet: str | None = None) -> Sheet:
 
 # -- CSV ------------------------------------------------------------------------------------
 
+# What makes a spreadsheet take a CSV cell for a formula; `jw export` (and careful people) write
+# such text after a `'`, which spreadsheets hide and read as "this is text".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unguarded(text: str) -> str:
+    """A cell's text without the `'` that guards formula-like text (`'=SUM(A1)` is `=SUM(A1)`),
+    so that what `jw export` wrote imports back as it was."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 
 def decode(data: bytes, shown: str) -> tuple[str, str]:
     """The text and the encoding it was read as: UTF-8 (a BOM is dropped), else Windows-1252."""
@@ -149,7 +162,7 @@ def read_csv_bytes(data: bytes, shown: str) -> Sheet:
                 continue
             if not any(c.strip() for c in record):
                 continue
-            rows.append(Row(number, tuple(Cell(c) for c in record)))
+            rows.append(Row(number, tuple(Cell(_unguarded(c)) for c in record)))
     except csv.Error as exc:
         raise UsageError(f"{shown}:{reader.line_num}: not readable as CSV: {exc}") from None
     if header is None:
