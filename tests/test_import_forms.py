@@ -218,3 +218,35 @@ def test_a_spreadsheet_that_is_not_a_form_is_refused(tmp_path: Path) -> None:
     book.save(other)
     result = jw("-C", str(root), "import", "assessment", str(other))
     assert result.exit_code == 2 and "is not a jw assessment form" in result.stderr
+
+
+def test_a_form_for_a_signed_off_quarter_needs_late(tmp_path: Path, isolated_git: dict) -> None:
+    root = _repo(tmp_path)
+    git(root, "init", "-q")
+    commit_files(root, {}, "start")
+    path = _form(root, tmp_path)
+    book = openpyxl.load_workbook(path)
+    for row in _rows(book["Form"]).values():
+        book["Form"].cell(row, 6).value = "n/a"
+    book["Form"].cell(FIRST_ROW, 6).value = 3
+    book.save(path)
+    git(
+        root,
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "jw: close 2025-Q2\n\nJw-Kind: review\nJw-Quarter: 2025-Q2",
+    )
+    closed_on = git(root, "log", "-1", "--format=%cs")
+    before = snapshot(root)
+    result = jw("-C", str(root), "--today", TODAY, "import", "assessment", str(path))
+    assert result.exit_code == 1
+    assert (
+        f"{path}: error: 2025-Q2 was signed off on {closed_on}: an assessment added now is late; "
+        "rerun with --late to add it"
+    ) in result.stderr
+    assert snapshot(root) == before
+    result = jw("-C", str(root), "--today", TODAY, "import", "assessment", str(path), "--late")
+    assert result.exit_code == 0, result.stderr
+    assert "Jw-Late: 2025-Q2" in git(root, "log", "-1", "--format=%B")

@@ -398,3 +398,13 @@ def test_lists_and_mappings_read_as_jw_export_writes_them(tmp_path: Path, kind: 
     assert result.exit_code == 0, result.stderr
     (only,) = _records(root).values()
     assert expect in only
+
+
+def test_utf16_text_from_excel_imports(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    text = "date\tparty\tsummary\r\n2025-07-31\tacme\tPatching done — on time\r\n"
+    (tmp_path / "u.txt").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    result = _run(root, "claim", str(tmp_path / "u.txt"), "--no-commit")
+    assert result.exit_code == 0, result.stderr
+    (only,) = _records(root).values()
+    assert 'summary: "Patching done — on time"\n' in only

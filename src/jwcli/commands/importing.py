@@ -70,8 +70,8 @@ def import_(
     if kind != "assessment" and kind not in RECORD_KINDS:
         raise UsageError(f"`{kind}` is not a record kind; one of: {_KINDS_HELP}")
     if kind == "assessment":
-        if maps:
-            raise UsageError("--map does not apply to an assessment form")
+        if maps or sheet:
+            raise UsageError("--map and --sheet do not apply to an assessment form")
         _import_form(ctx, file, dry_run=dry_run, late=late, no_commit=no_commit)
         return
     _import_records(

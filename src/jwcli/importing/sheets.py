@@ -114,9 +114,14 @@ def _unguarded(text: str) -> str:
     return text
 
 
-
 def decode(data: bytes, shown: str) -> tuple[str, str]:
-    """The text and the encoding it was read as: UTF-8 (a BOM is dropped), else Windows-1252."""
+    """The text and the encoding it was read as: UTF-8 (a BOM is dropped), UTF-16 with its BOM,
+    else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" is UTF-16
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UsageError(f"{shown}: starts as UTF-16 text but is not valid UTF-16") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         encoding = "utf-8-sig"
