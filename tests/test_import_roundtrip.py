@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from jwcli.importing.batch import _same
+from jwcli.importing.batch import same_record
 from jwcli.load.repo import load_repo
 from jwcli.model.records import RECORD_KINDS
 from tests.helpers import BASELINES, jw, load_checked, rec, write_repo
@@ -201,7 +201,7 @@ def test_each_kind_round_trips_through_export_and_import(
         e.id for e in mine
     )
     for entry in mine:
-        assert _same(back.records[entry.id].record, entry.record), entry.id
+        assert same_record(back.records[entry.id].record, entry.record), entry.id
     load_checked(root, TODAY)
 
 

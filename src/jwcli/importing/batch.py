@@ -122,7 +122,7 @@ def derived_id(record: AnyRecord, kind: str, text: str) -> str:
     return f"{prefix}{words}-{digest}"
 
 
-def _same(a: AnyRecord, b: AnyRecord) -> bool:
+def same_record(a: AnyRecord, b: AnyRecord) -> bool:
     """The same record: every field equal, exact numbers compared as numbers (`1200` and
     `1200.00` are one amount), one id the same as a list of that one id."""
     if type(a) is not type(b):
@@ -352,7 +352,7 @@ def _name_rows(
             continue
         seen[record_id] = row.number
         existing = rel.records.get(record_id)
-        if existing is not None and _same(existing.record, record):
+        if existing is not None and same_record(existing.record, record):
             plan.skipped.append(Skipped(row.number, record_id, existing.path))
             continue
         taken = existing.path if existing is not None else names.get(record_id)
