@@ -90,20 +90,24 @@ def _import_records(
     late: bool,
     no_commit: bool,
 ) -> None:
-    from jwcli.importing import batch
+    from jwcli.actions.imports import import_records
     from jwcli.importing.columns import parse_maps
-    from jwcli.importing.sheets import read_sheet
-    from jwcli.load.repo import load_repo
 
     opts = options(ctx)
-    root = repo_root(opts)
-    today = today_of(opts)
-    parsed = parse_maps(maps)
     shown = str(file)
-    sheet = read_sheet(file, shown, sheet_name)
-    sha = batch.sha256_of(file)
-    rel = load_repo(root)
-    plan = batch.plan_import(root, rel, kind, sheet, parsed, today, allow_late=late)
+    done = import_records(
+        repo_root(opts),
+        kind,
+        file,
+        shown,
+        sheet_name,
+        parse_maps(maps),
+        today_of(opts),
+        allow_late=late,
+        dry_run=dry_run,
+        commit=not no_commit,
+    )
+    plan = done.plan
     _report(plan)
     if plan.blocked:
         n = len(plan.errors) + sum(1 for f in plan.elsewhere if f.is_error)
@@ -114,25 +118,19 @@ def _import_records(
     if dry_run:
         for planned in plan.new:
             print(planned.draft.path)
+        n = len(plan.new)
         _say(
-            f"jw: would add {len(plan.new)} {kind} record{'s' * (len(plan.new) != 1)} from "
-            f"{shown}{_skipped(plan)} (--dry-run: nothing written)"
+            f"jw: would add {n} {kind} record{'s' * (n != 1)} from {shown}{_skipped(plan)} "
+            "(--dry-run: nothing written)"
         )
         return
-    if not plan.new:
+    if not done.written:
         _say(f"jw: nothing to add from {shown}{_skipped(plan)}")
         return
-    message, trailers = batch.commit_message(plan, file.name, sha)
-    if not no_commit:
-        from jwcli.history import git
-
-        git.preflight(root, for_write=True)  # refuse before writing, not after
-    paths = batch.write_plan(root, plan)
-    commit = None if no_commit else batch.commit_plan(root, paths, message, trailers)
-    for path in paths:
+    for path in done.written:
         print(path)
-    state = f"committed as {commit[:12]}" if commit else "not committed (--no-commit)"
-    n = len(paths)
+    state = f"committed as {done.commit[:12]}" if done.commit else "not committed (--no-commit)"
+    n = len(done.written)
     _say(f"jw: imported {n} {kind} record{'s' * (n != 1)} from {shown}{_skipped(plan)}, {state}")
 
 
@@ -182,52 +180,44 @@ def _import_form(
     ctx: typer.Context, file: Path, *, dry_run: bool, late: bool, no_commit: bool
 ) -> None:
     """`jw import assessment FILE.xlsx`: the checks of `jw assess`, then its file and commit."""
+    from jwcli.actions.imports import read_form
     from jwcli.commands.add import _check_write_commit
-    from jwcli.importing import forms
-    from jwcli.importing.late import assessment_late
-    from jwcli.load.repo import load_repo
     from jwcli.write import assess as a
 
     opts = options(ctx)
     root = repo_root(opts)
     today = today_of(opts)
-    rel = load_repo(root)
     shown = str(file)
-    filled, _ = forms.read_form_file(file, shown, rel)
-    for where, message in filled.problems:
+    done = read_form(root, file, shown, today)
+    for where, message in done.problems:
         _say(f"{where}: error: {_one_line(message)}")
-    if filled.problems:
-        n = len(filled.problems)
+    if done.problems:
+        n = len(done.problems)
         _say(f"{shown}: {n} problem{'s' * (n != 1)}: nothing written")
         raise typer.Exit(int(ExitCode.FINDINGS))
-    assert filled.quarter is not None and filled.assessor is not None
-    quarter, assessor = filled.quarter, filled.assessor
-    a.refuse_existing(root, quarter, assessor)
-    ratings = a.ratings_data(filled.ratings)
-    if not ratings:
-        _say(f"{shown}: every behaviour is marked n/a: nothing written")
-        raise typer.Exit(int(ExitCode.FINDINGS))
-    closed = assessment_late(root, rel, quarter)
-    if closed is not None and not late:
+    assert done.draft is not None and done.quarter is not None and done.assessor is not None
+    quarter, assessor = done.quarter, done.assessor
+    if done.late is not None and not late:
         _say(
-            f"{shown}: error: {quarter} was signed off on {closed.signed_off}: an assessment "
+            f"{shown}: error: {quarter} was signed off on {done.late.signed_off}: an assessment "
             "added now is late; rerun with --late to add it"
         )
         raise typer.Exit(int(ExitCode.FINDINGS))
-    draft = a.draft_assessment(root, quarter, assessor, today, ratings)
+    if late and done.late is None:
+        _say(f"note: --late given, but {quarter} is not signed off")
     if dry_run:
-        print(draft.path)
+        print(done.draft.path)
         _say(f"jw: would add the {quarter} assessment by {assessor} (--dry-run: nothing written)")
         return
     trailers = {"Jw-Kind": "assessment", "Jw-Quarter": str(quarter), "Jw-Assessor": assessor}
-    if closed is not None:
+    if done.late is not None:
         trailers["Jw-Late"] = str(quarter)
     _check_write_commit(
         root,
-        rel,
+        done.rel,
         today,
-        draft,
-        a.add_assessment_entry(draft, quarter),
+        done.draft,
+        a.add_assessment_entry(done.draft, quarter),
         None if no_commit else f"jw: assess {quarter} {assessor} (imported from {file.name})",
         trailers,
         f"assessment {quarter} by {assessor}",
