@@ -408,3 +408,28 @@ def test_utf16_text_from_excel_imports(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     (only,) = _records(root).values()
     assert 'summary: "Patching done — on time"\n' in only
+
+
+def test_a_problem_the_repository_finds_is_shown_at_the_mapped_cell(tmp_path: Path) -> None:
+    """An update dated before its commitment is found by the repository's checks, not by the
+    row's own: it is still reported at the cell of the mapped column."""
+    root = write_repo(
+        tmp_path / "repo",
+        {
+            "baselines.yaml": BASELINES,
+            "records/2025-Q2/2025-07-01-patching.yaml": (
+                '{"kind": "commitment", "date": "2025-07-01", "party": "acme", '
+                '"due": "2025-09-30", "summary": "Patch"}'
+            ),
+        },
+    )
+    before = snapshot(root)
+    sheet = tmp_path / "u.csv"
+    sheet.write_text(
+        "When,commitment,status,summary\n2025-06-01,2025-07-01-patching,delivered,Done early\n",
+        encoding="utf-8",
+    )
+    result = _run(root, "update", str(sheet), "--map", "When=date", "--no-commit")
+    assert result.exit_code == 1
+    assert f"{sheet}:2:1: error: date: " in result.stderr, result.stderr
+    assert snapshot(root) == before

@@ -288,7 +288,7 @@ def plan_import(
     plan.problems.extend(reader.problems)
     _name_rows(root, rel, kind, sheet, cols, rows, plan)
     if plan.new:
-        _check_with_repository(rel, today, plan)
+        _check_with_repository(rel, today, plan, cols)
         plan.late = late_quarters(root, rel, [(p.draft.id, p.draft.model) for p in plan.new])
         if not allow_late:
             by_id = {p.draft.id: p.row for p in plan.new}
@@ -371,7 +371,7 @@ def _name_rows(
         plan.new.append(Planned(row.number, Draft(record_id, path, text, record, kind)))
 
 
-def _check_with_repository(rel: Relationship, today: dt.date, plan: Plan) -> None:
+def _check_with_repository(rel: Relationship, today: dt.date, plan: Plan, cols: Columns) -> None:
     """What the batch adds to the repository's findings: located at its cells when they are
     about an imported row; in other files, as `jw validate` would show them."""
     from jwcli.load.positions import locate
@@ -383,7 +383,6 @@ def _check_with_repository(rel: Relationship, today: dt.date, plan: Plan) -> Non
     after = _raw_findings(rel, today)
     remaining = Counter(_key(f) for f in before)
     rows = {p.draft.path: p.row for p in plan.new}
-    cols = match_columns(plan.sheet.header, field_types(plan.kind), {}, plan.kind)
     sheet = plan.sheet
     elsewhere: list[Finding] = []
     for f in after:
