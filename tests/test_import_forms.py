@@ -242,10 +242,9 @@ def test_a_form_for_a_signed_off_quarter_needs_late(tmp_path: Path, isolated_git
     before = snapshot(root)
     result = jw("-C", str(root), "--today", TODAY, "import", "assessment", str(path))
     assert result.exit_code == 1
-    assert (
-        f"{path}: error: 2025-Q2 was signed off on {closed_on}: an assessment added now is late; "
-        "rerun with --late to add it"
-    ) in result.stderr
+    assert f"assessments/2025-Q2/north.yaml is late for 2025-Q2, signed off on {closed_on}" in (
+        result.stderr
+    )
     assert snapshot(root) == before
     result = jw("-C", str(root), "--today", TODAY, "import", "assessment", str(path), "--late")
     assert result.exit_code == 0, result.stderr

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jwcli.importing import batch
-from jwcli.importing.late import LateFor, assessment_late
 from jwcli.importing.sheets import read_sheet
 from jwcli.load.repo import load_repo
 from jwcli.model.relationship import Relationship
@@ -66,7 +65,6 @@ class FormImport:
     quarter: Quarter | None = None
     assessor: str | None = None
     draft: Draft | None = None
-    late: LateFor | None = None
 
 
 def read_form(root: Path, file: Path, shown: str, today: dt.date) -> FormImport:
@@ -85,5 +83,4 @@ def read_form(root: Path, file: Path, shown: str, today: dt.date) -> FormImport:
     if not ratings:
         return FormImport([(shown, "every behaviour is marked n/a: there is nothing to add")])
     draft = a.draft_assessment(root, quarter, assessor, today, ratings)
-    late = assessment_late(root, rel, quarter)
-    return FormImport([], rel, quarter, assessor, draft, late)
+    return FormImport([], rel, quarter, assessor, draft)

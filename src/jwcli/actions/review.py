@@ -27,7 +27,14 @@ from jwcli.errors import (
     UsageError,
 )
 from jwcli.history.closes import TAG_PREFIX, Close, Closes
-from jwcli.model.relationship import REVIEWS_DIR, Relationship
+from jwcli.model.relationship import (
+    ASSESSMENTS_DIR,
+    BASELINES_FILE,
+    CHARTER_FILE,
+    RECORDS_DIR,
+    REVIEWS_DIR,
+    Relationship,
+)
 from jwcli.quarters import Quarter, check_quarter_argument
 from jwcli.render.pack import (
     AuditView,
@@ -102,10 +109,13 @@ def review(request: ReviewRequest) -> ReviewResult:
                 "from a commit",
                 hint="commit (or stash) your changes with git, then run `jw review --close` again",
             )
-        # Closing signs off exactly what is committed: files git ignores or does not track
-        # are not part of the record, so the pack is built from HEAD's tree.
-        with revision(root, "HEAD", request.today or dt.date.today()) as snap:
-            snap.dirty = False
+        # Closing signs off exactly what is committed. The tree is clean, so the working tree
+        # is HEAD's unless git ignores a data file: then the pack is built from HEAD's tree.
+        today = request.today or dt.date.today()
+        if git.untracked(root, [CHARTER_FILE, BASELINES_FILE, RECORDS_DIR, ASSESSMENTS_DIR]):
+            with revision(root, "HEAD", today) as snap:
+                return _render(request, snap)
+        with working_tree(root, today, cache=request.cache) as snap:
             return _render(request, snap)
     if request.as_of is not None:
         if request.out is None:
@@ -205,7 +215,10 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     source = _source(snap)
     pack = build_review(rel, quarter, today, source=source, audit=audit)
     draft = is_draft(rel)
-    pack = dataclasses.replace(pack, sign_off=_sign_off_view(snap, quarter, draft))
+    view = _sign_off_view(snap, quarter, draft)
+    # the pack's scores are exactly `jw score --format json`, which carries the sign-off
+    scores = {**pack.scores, "signed_off": view.signed_off.to_json() if view.signed_off else None}
+    pack = dataclasses.replace(pack, sign_off=view, scores=scores)
     result = ReviewResult(quarter, folder, source=source, warnings=snap.warnings)
     if request.close:
         result.unmeasured = _unmeasured(rel, quarter)
@@ -232,11 +245,16 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     return result
 
 
+def real_today() -> dt.date:
+    """The real clock: --today cannot close a quarter that has not ended yet."""
+    return dt.date.today()
+
+
 def _check_finished(quarter: Quarter, today: dt.date, fsm: int) -> None:
     from jwcli.analysis.quarters import is_finished
 
     end = quarter.end(fsm)
-    real = dt.date.today()
+    real = real_today()
     for day, what in ((today, "the date the data is evaluated as of"), (real, "today")):
         if not is_finished(quarter, day, fsm):
             raise JwError(
@@ -308,7 +326,7 @@ def _sign_off_view(snap: Snapshot, quarter: Quarter, draft: bool) -> SignOffView
     if not snap.in_git or snap.commit is None:
         return SignOffView(False, draft, None, None, None, ())
     closes = snap.closes()
-    previous = max(closes.closed.values(), key=lambda c: (c.committed, c.quarter), default=None)
+    previous = closes.latest()
     return SignOffView(
         True,
         draft,

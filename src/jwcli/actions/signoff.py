@@ -56,10 +56,30 @@ def quarter_sign_off(
     quarter: Quarter,
     now: Scorecard | None = None,
     changes: TreeChanges | None = None,
+    reported: frozenset[str] = frozenset(),
 ) -> QuarterSignOff | None:
     """The sign-off of `quarter` as the snapshot sees it, or None when the quarter is open.
 
-    `now` is the quarter's current scorecard when the caller already has it."""
+    `now` is the quarter's current scorecard when the caller already has it. When every change
+    concerns a path in `reported` (already shown in an earlier pack), the figures are not
+    rescored and `changed` is left empty."""
+    key = ("sign-off", quarter, reported)
+    known = snap.memo.get(key)
+    if isinstance(known, QuarterSignOff):
+        return known
+    found = _quarter_sign_off(snap, quarter, now, changes, reported)
+    if found is not None:
+        snap.memo[key] = found
+    return found
+
+
+def _quarter_sign_off(
+    snap: Snapshot,
+    quarter: Quarter,
+    now: Scorecard | None,
+    changes: TreeChanges | None,
+    reported: frozenset[str],
+) -> QuarterSignOff | None:
     from jwcli.analysis.scoring import score_quarter
 
     close = snap.closes().closed.get(quarter)
@@ -67,17 +87,17 @@ def quarter_sign_off(
         return None
     if changes is None:
         changes = changes_for(snap, close)
-    if now is None:
-        now = score_quarter(snap.rel, quarter, snap.today)
     rel = snap.rel
     items: list[_Item] = []
     figures: list[tuple[str | None, str, Figure, Figure]] = []
     if changes.touched:
         then_rel = _state_at_close(snap, changes)
         items = _items(rel, then_rel, quarter, changes)
-        if items:
+        if any(item.path not in reported for item in items):
+            if now is None:
+                now = score_quarter(rel, quarter, snap.today)
             then = score_quarter(then_rel, quarter, close.as_of)
-            figures = _differences(then, now)
+            figures = differences(then, now)
     changed = _with_causes(figures, items)
     signed = SignedOff(
         str(quarter),
@@ -109,13 +129,11 @@ def signed_off(snap: Snapshot, quarter: Quarter, now: Scorecard | None = None) -
 def changed_after(snap: Snapshot, until: Quarter | None = None) -> list[ChangeItem]:
     """What was committed since the latest close commit of the snapshot's history that changes
     a closed quarter (up to `until`), each with the figures it changed: the pack's "Changed
-    after sign-off". An item already there at that close was reported in an earlier pack."""
+    after sign-off". What was already there at that close was listed by its pack."""
     closes = snap.closes()
-    if not closes.closed:
+    latest = closes.latest()
+    if latest is None:
         return []
-    latest = max(
-        closes.closed.values(), key=lambda c: (c.committed, c.quarter)
-    )  # the previous sign-off point
     found: list[ChangeItem] = []
     for close in closes.ordered():
         if until is not None and close.quarter > until:
@@ -123,24 +141,14 @@ def changed_after(snap: Snapshot, until: Quarter | None = None) -> list[ChangeIt
         changes = changes_for(snap, close)
         if not changes.touched:
             continue
-        done = _items_at(snap, close, latest.commit) if close is not latest else set()
-        result = quarter_sign_off(snap, close.quarter, changes=changes)
-        if result is None:
-            continue
-        found.extend(item for item in result.items if (item.what, item.path) not in done)
+        reported: frozenset[str] = frozenset()
+        if close is not latest:
+            # touched between this close and the latest one: in the latest close's pack
+            reported = frozenset(changes_since(snap.root, close.commit, latest.commit).touched)
+        result = quarter_sign_off(snap, close.quarter, changes=changes, reported=reported)
+        if result is not None:
+            found.extend(item for item in result.items if item.path not in reported)
     return found
-
-
-def _items_at(snap: Snapshot, close: Close, commit: str) -> set[tuple[str, str]]:
-    """The change items of `close`'s quarter that were already committed at `commit`."""
-    from jwcli.actions.snapshot import revision
-
-    earlier = changes_since(snap.root, close.commit, commit)
-    if not earlier.touched:
-        return set()
-    with revision(snap.root, commit, snap.today) as then_snap:
-        then_rel = _state_at_close(then_snap, earlier)
-        return {(i.what, i.path) for i in _items(then_snap.rel, then_rel, close.quarter, earlier)}
 
 
 # --- the state at the close --------------------------------------------------------------------
@@ -276,7 +284,7 @@ def _cause_of(item: _Item | ChangeItem) -> str:
 # --- comparing figures -------------------------------------------------------------------------
 
 
-def _differences(then: Scorecard, now: Scorecard) -> list[tuple[str | None, str, Figure, Figure]]:
+def differences(then: Scorecard, now: Scorecard) -> list[tuple[str | None, str, Figure, Figure]]:
     out: list[tuple[str | None, str, Figure, Figure]] = []
     if then.reported_health != now.reported_health:
         out.append((None, "health", then.reported_health, now.reported_health))

@@ -42,6 +42,7 @@ class Snapshot:
     from_revision: bool  # the files were read from git objects, not the working tree
     dirty: bool  # the working tree differs from HEAD outside reviews/ (working tree only)
     _closes: Closes | None = None
+    memo: dict[object, object] = field(default_factory=dict)  # results workflows share
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     def closes(self) -> Closes:
@@ -114,14 +115,20 @@ def revision(root: Path, rev: str, today: dt.date | None = None) -> Snapshot:
     when = git.commit_date(root, commit)
     tmp = tempfile.TemporaryDirectory(prefix="jw-snapshot-")
     try:
-        entries = [e for e in git.list_tree(root, commit) if _is_data(e.path)]
+        listed = git.list_tree(root, commit)
+        entries = [e for e in listed if _is_data(e.path)]
         blobs = git.read_blobs(root, (e.oid for e in entries))
-        materialise(Path(tmp.name), {e.path: blobs[e.oid] or b"" for e in entries})
+        files = {e.path: blobs[e.oid] or b"" for e in entries}
+        # attachments are only checked to exist: an empty stand-in, never their bytes
+        files.update({e.path: b"" for e in listed if e.path not in files})
+        materialise(Path(tmp.name), files)
         rel, warnings = load_valid(Path(tmp.name), today or when)
     except BaseException:
         tmp.cleanup()
         raise
-    return Snapshot(root, rel, warnings, today or when, True, commit, when, True, False, None, tmp)
+    snap = Snapshot(root, rel, warnings, today or when, True, commit, when, True, False)
+    snap._tmp = tmp
+    return snap
 
 
 def _is_data(path: str) -> bool:
@@ -151,3 +158,13 @@ def data_dirty(root: Path) -> bool:
         ["status", "--porcelain", "-z", "--", ".", f":(exclude){REVIEWS_DIR}/"], root
     )
     return bool(proc.stdout)
+
+
+def loaded(root: Path, rel: Relationship, today: dt.date, warnings: int = 0) -> Snapshot:
+    """A working-tree snapshot of models the caller already loaded and validated."""
+    from jwcli.history import git
+
+    in_git = git.toplevel(root) is not None
+    head = git.head_commit(root) if in_git else None
+    when = git.commit_date(root, head) if head else None
+    return Snapshot(root, rel, warnings, today, in_git, head, when, False, False)

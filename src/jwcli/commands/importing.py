@@ -197,21 +197,14 @@ def _import_form(
         raise typer.Exit(int(ExitCode.FINDINGS))
     assert done.draft is not None and done.quarter is not None and done.assessor is not None
     quarter, assessor = done.quarter, done.assessor
-    if done.late is not None and not late:
-        _say(
-            f"{shown}: error: {quarter} was signed off on {done.late.signed_off}: an assessment "
-            "added now is late; rerun with --late to add it"
-        )
-        raise typer.Exit(int(ExitCode.FINDINGS))
-    if late and done.late is None:
-        _say(f"note: --late given, but {quarter} is not signed off")
     if dry_run:
         print(done.draft.path)
         _say(f"jw: would add the {quarter} assessment by {assessor} (--dry-run: nothing written)")
         return
-    trailers = {"Jw-Kind": "assessment", "Jw-Quarter": str(quarter), "Jw-Assessor": assessor}
-    if done.late is not None:
-        trailers["Jw-Late"] = str(quarter)
+    from jwcli.model.relationship import AssessmentEntry
+
+    # the checks, the late-record question (a signed-off quarter needs --late) and the commit
+    # of `jw assess`
     _check_write_commit(
         root,
         done.rel,
@@ -219,6 +212,8 @@ def _import_form(
         done.draft,
         a.add_assessment_entry(done.draft, quarter),
         None if no_commit else f"jw: assess {quarter} {assessor} (imported from {file.name})",
-        trailers,
+        {"Jw-Kind": "assessment", "Jw-Quarter": str(quarter), "Jw-Assessor": assessor},
         f"assessment {quarter} by {assessor}",
+        late=late,
+        assessments=[AssessmentEntry(done.draft.path, str(quarter), assessor, done.draft.model)],
     )

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from jwcli.analysis.quarters import record_quarter
 from jwcli.errors import RefusedToOverwrite
 from jwcli.importing.columns import Columns, match_columns
 from jwcli.importing.late import LateFor, late_quarters
@@ -366,7 +367,7 @@ def _name_rows(
                 )
             )
             continue
-        path = record_path(record_id, record.date, fsm)
+        path = record_path(record_id, record_quarter(record, fsm))
         text = schema_modeline(path, "record.schema.json") + body
         plan.new.append(Planned(row.number, Draft(record_id, path, text, record, kind)))
 

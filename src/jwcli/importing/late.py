@@ -14,7 +14,6 @@ from typing import Any
 
 from jwcli.errors import EnvironmentProblem
 from jwcli.model.relationship import Relationship
-from jwcli.quarters import Quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +53,3 @@ def late_quarters(
                     LateFor(str(close.quarter), close.committed.isoformat())
                 )
     return found
-
-
-def assessment_late(root: Path, rel: Relationship, quarter: Quarter) -> LateFor | None:
-    """The close of `quarter` when it is closed: an assessment added after it is late."""
-    close = _closes(root).closed.get(quarter)
-    return None if close is None else LateFor(str(quarter), close.committed.isoformat())
