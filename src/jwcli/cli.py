@@ -384,4 +384,4 @@ def main() -> None:
 
 
 # The other commands live in jwcli/commands/; importing a module registers its commands.
-from jwcli.commands import add, audit, export, review, score  # noqa: E402, F401
+from jwcli.commands import add, audit, export, importing, review, score  # noqa: E402, F401

@@ -612,6 +612,24 @@ def assess(
         bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
     ] = False,
     late: _LATE = False,
+    form: Annotated[
+        bool,
+        typer.Option(
+            "--form",
+            help="Write an xlsx form to fill in offline instead of asking; read it back with "
+            "`jw import assessment FILE.xlsx`.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.xlsx",
+            help="With --form: where to write it (default: assessment-<quarter>-<assessor>.xlsx "
+            "here).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Rate the ten behaviours of each party (yourself too) for a quarter, with evidence.
 
@@ -631,6 +649,10 @@ def assess(
         raise DataInvalid("charter.yaml does not load; run `jw validate` and fix it first")
     parties = rel.charter.party_ids()
     fsm = rel.fiscal_year_start
+    if form and (rating or note):
+        raise UsageError("--form writes a form to fill in: leave out --rating and --note")
+    if out is not None and not form:
+        raise UsageError("--out is for --form: add --form to write a form")
     ask = interactive() and not rating
 
     missing = [o for o, v in (("--quarter", quarter), ("--assessor", assessor)) if v is None]
@@ -653,6 +675,11 @@ def assess(
     if unknown:
         raise UsageError(f"unknown party `{unknown[0]}`; known: {', '.join(parties)}")
     a.refuse_existing(root, the_quarter, assessor)
+    if form:
+        from jwcli.commands.importing import write_assessment_form
+
+        write_assessment_form(rel, the_quarter, assessor, targets, today, out)
+        return
 
     if rating:
         given = _given_ratings(rel, rating, note or [], targets)

@@ -21,8 +21,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from decimal import Decimal

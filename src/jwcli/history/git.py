@@ -262,6 +262,33 @@ def _while_locked(
         pause = min(pause * 2, 0.25)
 
 
+def commit_new_files(
+    root: Path, paths: Sequence[str], message: str, trailers: Mapping[str, str] | None = None
+) -> str:
+    """`commit_paths` for a batch of new files (`jw import`): the paths are staged through
+    `update-index --stdin`, which takes them as they are instead of matching each as a pathspec
+    (10,000 files: 0.3 s instead of 15 s), and when nothing else was staged the commit takes the
+    index as it is; otherwise only these paths are committed, as `commit_paths` does."""
+    body = message
+    if trailers:
+        for key, value in trailers.items():
+            if "\n" in value or ":" in key or "\n" in key:
+                raise ValueError(f"trailer {key!r}: {value!r} must be one line")
+        body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+    others = run(["diff", "--cached", "--name-only", "-z"], root, check=False).stdout
+    listed = "".join(f"{path}\0" for path in paths)
+    added = run(
+        ["update-index", "--add", "-z", "--stdin"], root, check=False, stdin=listed, on_purpose=True
+    )
+    if added.returncode != 0:
+        raise _commit_refused(root, paths, added, staged=False)
+    only = ["--", *paths] if others else []
+    committed = _while_locked(["commit", "--quiet", "-m", body, *only], root, on_purpose=True)
+    if committed.returncode != 0:
+        raise _commit_refused(root, paths, committed, staged=True)
+    return run(["rev-parse", "HEAD"], root).stdout.strip()
+
+
 def _commit_refused(
     root: Path, paths: Sequence[str], proc: subprocess.CompletedProcess[str], *, staged: bool
 ) -> GitProblem:

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -692,6 +692,7 @@ def _literal_block(text: str, indent: str) -> str | None:
     return f"|{chomp}\n" + "\n".join(lines)
 
 
+@lru_cache(maxsize=4096)  # ids, dates, quarters recur in every record of a `jw import`
 def _reads_back(candidate: str, flow: bool, text: str) -> bool:
     """The loader is the judge: a form is used only if it reads back as exactly this text."""
     probe = f"k: [{candidate}]\n" if flow else f"k: {candidate}\n"
