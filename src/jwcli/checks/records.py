@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from jwcli.checks.charter import unknown
 from jwcli.checks.paths import attachment_problem
-from jwcli.checks.registry import check
+from jwcli.checks.registry import check, record_check, scope
 from jwcli.model.findings import Finding
 from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Update
 from jwcli.model.relationship import CHARTER_FILE, Relationship
@@ -78,12 +78,23 @@ def _reference_fields(
     return found
 
 
-@check
-def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+def record_links(record: object) -> tuple[str, ...]:
+    """The ids of the records `record` names (RECORD_FIELDS): what its per-record findings may
+    depend on besides itself, the charter and the baselines."""
+    _, record_fields = _reference_fields(type(record))
+    return tuple(
+        value for field, _ in record_fields for _, value in _values(getattr(record, field))
+    )
+
+
+@record_check
+def record_references(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
     if rel.charter is None:
         return  # the charter's own findings say why; every reference would be noise
     vocab = vocabularies(rel)
-    for entry in rel.records.values():
+    for entry in scope(rel, only):
         record = entry.record
         vocabulary_fields, record_fields = _reference_fields(type(record))
         for field, what in vocabulary_fields:
@@ -139,9 +150,11 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             )
 
 
-@check
-def record_consistency(rel: Relationship, today: dt.date) -> Iterable[Finding]:
-    for entry in rel.records.values():
+@record_check
+def record_consistency(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
+    for entry in scope(rel, only):
         record = entry.record
         if record.date > today:
             yield Finding(

@@ -505,3 +505,52 @@ def store_findings(
         "files_read": files_read,
     }
     write(tree.root, _FINDINGS_FILE, state)
+
+
+# --- the state of the incremental validation (checks.run) ----------------------------------------
+
+_CHECKS_FILE = "checks.pickle"
+
+
+def stored_checks(root: str) -> dict[str, Any] | None:
+    """What the last validation left for the next one to re-check only what changed (see
+    `checks.run`), every entry type-checked; None if there is none or any entry is wrong."""
+    folder = cache_dir(root)
+    if folder is None:
+        return None
+    state = read(os.path.join(folder, _CHECKS_FILE))
+    if state is None:
+        return None
+    context, signatures = state.get("context"), state.get("signatures")
+    links, findings = state.get("links"), state.get("findings")
+    if (
+        type(context) is not tuple
+        or not all(type(part) in (str, int) for part in context)
+        or type(signatures) is not dict
+        or type(links) is not dict
+        or type(findings) is not dict
+    ):
+        return None
+    for record_id, signature in signatures.items():
+        if (
+            type(record_id) is not str
+            or type(signature) is not tuple
+            or len(signature) != 2
+            or type(signature[0]) is not str
+            or type(signature[1]) is not int
+        ):
+            return None
+    for record_id, targets in links.items():
+        if type(record_id) is not str or type(targets) is not tuple:
+            return None
+        for target in targets:
+            if type(target) is not str:
+                return None
+    for record_id, rows in findings.items():
+        if type(record_id) is not str or not _findings_rows(rows):
+            return None
+    return state
+
+
+def store_checks(root: str, state: dict[str, Any]) -> None:
+    write(root, _CHECKS_FILE, state)
