@@ -44,6 +44,7 @@ from jwcli.model.relationship import (
 from jwcli.quarters import Quarter
 
 _FAILED: Any = object()  # the file could not be read or parsed; a finding says why
+_RECORD_CLASSES = tuple(RECORD_KINDS.values())
 
 
 def _read(root: Path | str, rel: str, findings: list[Finding]) -> Any:
@@ -189,7 +190,7 @@ def _load_whole(
     """One file validated against `model`, from the cache when unchanged; None if it failed."""
     key = files.tree.key(path) if files is not None else None
     if files is not None:
-        hit = files.get(path, key)
+        hit = files.get(path, key, model)
         if hit is not None:
             return hit
     before = len(findings)
@@ -247,7 +248,14 @@ def _load_records(
             )
             continue
         first_path[record_id] = path
-        todo.append((record_id, path, key, files.get(path, key) if files is not None else None))
+        todo.append(
+            (
+                record_id,
+                path,
+                key,
+                files.get(path, key, _RECORD_CLASSES) if files is not None else None,
+            )
+        )
     misses = [path for _, path, _, hit in todo if hit is None]
     parsed: dict[str, tuple[AnyRecord | None, list[Finding]]] = {}
     if len(misses) >= _parallel.PARALLEL_MIN and workers != 1:
