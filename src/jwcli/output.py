@@ -118,9 +118,12 @@ CSV_COLUMNS = (
 )
 
 
-def scorecard_json(card: Any) -> None:
-    """The scorecard as the JSON document of commands.md, on stdout, never coloured."""
-    sys.stdout.write(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
+def scorecard_json(card: Any, signed_off: Any = None) -> None:
+    """The scorecard as the JSON document of commands.md, on stdout, never coloured;
+    `signed_off` is null while the quarter is open (lifecycle.md)."""
+    data = card.to_json()
+    data["signed_off"] = signed_off.to_json() if signed_off is not None else None
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def scorecard_csv(card: Any) -> None:
@@ -248,7 +251,7 @@ def _score_tables(console: Any, card: Any, fancy: bool) -> None:
         console.print(table)
 
 
-def scorecard_table(card: Any, *, explain: bool = False) -> None:
+def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None) -> None:
     """The scorecard for a person: behaviours down, parties across, then alignment and triggers.
 
     Every piece of data is a rich Text (never markup), so `[/bold]` in a name prints as written.
@@ -264,6 +267,8 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
             f" {card.quarter} ({card.start} to {card.end}), as of {card.as_of}",
         )
     )
+    if signed_off is not None:
+        _signed_off_lines(console, signed_off)
     if not card.scored:
         console.print(
             Text(f"{card.quarter} ends before the charter's effective date: it is not scored.")
@@ -323,6 +328,31 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
         _explain(console, card, fancy)
 
 
+def figure_text(value: Any) -> str:
+    """A signed-off or current figure: a score to 2 decimals, or whether a trigger fired."""
+    if isinstance(value, bool):
+        return "fired" if value else "not fired"
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _signed_off_lines(console: Any, so: Any) -> None:
+    from rich.text import Text
+
+    tag = f", tag {so.tag}" if so.tag else ", its review/ tag is missing or moved"
+    console.print(
+        Text(f"signed off on {so.date} (commit {so.commit[:12]}{tag}; figures as of {so.as_of})")
+    )
+    if not so.changed:
+        _indented(console, Text("no figure differs from the signed-off figures"), 2)
+        return
+    _indented(console, Text("changed since sign-off (was -> now):", style="bold"), 2)
+    for c in so.changed:
+        figure = c.figure if c.party is None else f"{c.party} {c.figure}"
+        causes = ", ".join(_plain(x) for x in c.causes)
+        line = f"{figure}: {figure_text(c.was)} -> {figure_text(c.now)}; because of {causes}"
+        _indented(console, Text(line), 4)
+
+
 def _explain(console: Any, card: Any, fancy: bool) -> None:
     """Every behaviour of every party: each component, its formula, inputs and records."""
     from rich.text import Text
@@ -364,6 +394,17 @@ def review_refused(invalid: Any) -> None:
 
 def review_written(result: Any) -> None:
     """Where the pack went, and the commit and tag when the review was closed."""
+    if result.retagged:
+        print(f"{result.quarter} was already closed by {result.commit[:12]}; put back its tag")
+        print(f"tagged {result.tag}")
+        return
+    if result.unmeasured:
+        print(
+            f"closing {result.quarter} ends its measurement grace: these KPIs have no "
+            f"measurement and count 0: {', '.join(result.unmeasured)}"
+        )
+    if result.draft_charter:
+        print("note: the charter is still a draft; the pack and the commit say so", file=sys.stderr)
     for path in result.written:
         print(f"wrote {path}")
     source = result.source
@@ -517,6 +558,48 @@ def add_findings(addition: Any, path: str) -> None:
     if addition.blocked:
         n = len(addition.new_errors)
         _say(f"{path} would add {n} error{'s' * (n != 1)}: nothing written")
+
+
+def late_data(late: Sequence[Any], path: str, *, asking: bool) -> None:
+    """Each closed quarter a new file would change: when it was signed off, why the file is
+    late for it, and the figures it moves (was -> now)."""
+    for q in late:
+        close = q.close
+        _say(
+            f"{path} is late for {q.quarter}, signed off on {close.committed} "
+            f"(commit {close.commit[:12]}):"
+        )
+        for reason in q.reasons:
+            _say(f"  {one_line(reason)}")
+        if q.changed:
+            _say("  it changes these figures of the signed-off quarter (was -> now):")
+            for c in q.changed:
+                figure = c.figure if c.party is None else f"{c.party} {c.figure}"
+                _say(f"    {figure}: {figure_text(c.was)} -> {figure_text(c.now)}")
+        else:
+            _say("  it changes none of the quarter's scores")
+
+
+def earlier_measurements(earlier: Sequence[tuple[str, str]]) -> None:
+    _say("This KPI already has a measurement for that period:")
+    for _, line in earlier:
+        _say(f"  {one_line(line)}")
+
+
+def supersedes_hint(ids: Sequence[str]) -> None:
+    _say(f"hint: a correction names what it replaces: rerun with --supersedes {','.join(ids)}")
+
+
+def late_refused(path: str) -> None:
+    _say(f"nothing written: {path} changes a signed-off quarter; rerun with --late to add it")
+
+
+def late_ignored(path: str) -> None:
+    _say(f"note: --late ignored: {path} is not late for any closed quarter")
+
+
+def also_committing(paths: Sequence[str]) -> None:
+    _say(f"committing {', '.join(paths)} with it: the amendment agrees that text")
 
 
 def add_done(what: str, path: str, commit: str | None) -> None:

@@ -10,7 +10,7 @@ from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding, Loc, shorten
-from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Update
+from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Measurement, Update
 from jwcli.model.relationship import CHARTER_FILE, RECORDS_DIR, Relationship
 
 # A record field named here holds ids of the vocabulary it maps to. Field names mean the same on
@@ -287,3 +287,29 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                     "attachment",
                     loc=("attachments", i),
                 )
+
+
+@check
+def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+    """A second reading of a KPI for a period must supersede the first (lifecycle.md): two
+    live readings would let the later one change a figure with nobody noticing."""
+    superseded = {sid for e in rel.records.values() for sid in e.record.superseded_ids}
+    live: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = {}
+    for entry in rel.records.values():
+        record = entry.record
+        if isinstance(record, Measurement) and entry.id not in superseded:
+            key = (record.kpi, str(record.period))
+            live.setdefault(key, []).append((record.date, entry.id, entry.path))
+    for (kpi, period), readings in live.items():
+        if len(readings) < 2:
+            continue
+        readings.sort()
+        first = readings[0][1]
+        for _, _, path in readings[1:]:
+            yield Finding(
+                path,
+                f"a second measurement of `{kpi}` for {period} (the first is `{first}`): "
+                f"to correct it, add `supersedes: {first}`",
+                "duplicate-measurement",
+                loc=("kpi",),
+            )

@@ -141,6 +141,16 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
     )
 
 
+_LATE = Annotated[
+    bool,
+    typer.Option(
+        "--late",
+        help="Add it even though it changes a quarter already signed off (closed); the "
+        "commit says which (Jw-Late).",
+    ),
+]
+
+
 def _kind_command(kind: str) -> Any:
     from jwcli.write.records import KIND_HELP, field_specs
 
@@ -179,6 +189,7 @@ def _kind_command(kind: str) -> Any:
                 typer.Option("--edit", help="Open $EDITOR on a filled-in template instead."),
             ],
         ),
+        inspect.Parameter("late", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=_LATE),
     ]
 
     def command(ctx: typer.Context, **values: Any) -> None:
@@ -211,6 +222,7 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
     slug = values.pop("record_id", None)
     no_commit = bool(values.pop("no_commit", False))
     edit = bool(values.pop("edit", False))
+    late = bool(values.pop("late", False))
     rel = load_repo(root)
 
     data: dict[str, Any] = {}
@@ -248,6 +260,10 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
             output.add_intro(kind, w.KIND_HELP[kind])
             data = _ask_missing(kind, data, rel, today)
 
+    from jwcli.model.relationship import RecordEntry
+
+    if kind == "measurement" and not data.get("supersedes"):
+        data = _offer_supersedes(data, rel)
     draft = w.draft_record(rel, kind, data, slug)
     _check_write_commit(
         root,
@@ -258,6 +274,8 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         None if no_commit else f"jw: add {kind} {draft.id}",
         {"Jw-Kind": kind, "Jw-Record": draft.id},
         f"{kind} {draft.id}",
+        late=late,
+        records=[RecordEntry(draft.id, draft.path, draft.model)],
     )
 
 
@@ -270,19 +288,53 @@ def _check_write_commit(
     message: str | None,
     trailers: dict[str, str],
     described: str,
+    *,
+    late: bool = False,
+    records: list[Any] | None = None,
+    assessments: list[Any] | None = None,
 ) -> None:
-    """What `jw add` and `jw assess` share: refuse a draft that adds an error, write it
-    create-only, then commit that file alone (`message` None: --no-commit)."""
+    """What `jw add` and `jw assess` share: refuse a draft that adds an error or that is late
+    for a closed quarter without `--late` (asked at a terminal), write it create-only, then
+    commit it (`message` None: --no-commit)."""
     from jwcli import output
-    from jwcli.write import records as w
+    from jwcli.actions import add as act
 
-    addition = w.check_addition(rel, today, draft, entry)
-    output.add_findings(addition, draft.path)
-    if addition.blocked:
+    plan = act.plan(
+        root, rel, today, draft, entry, records=records or [], assessments=assessments or []
+    )
+    output.add_findings(plan.addition, draft.path)
+    if plan.addition.blocked:
         raise typer.Exit(int(ExitCode.FINDINGS))
-    w.write_draft(root, draft)
-    commit = None if message is None else w.commit_draft(root, draft, message, trailers)
+    if plan.late and not late:
+        output.late_data(plan.late, draft.path, asking=interactive())
+        if not interactive() or not typer.confirm("Add it anyway?", default=False, err=True):
+            output.late_refused(draft.path)
+            raise typer.Exit(int(ExitCode.FINDINGS))
+    elif late and not plan.late:
+        output.late_ignored(draft.path)
+    if plan.also_commit and message is not None:
+        output.also_committing(plan.also_commit)
+    commit = act.write(root, draft, plan, message, trailers)
     output.add_done(described, draft.path, commit)
+
+
+def _offer_supersedes(data: dict[str, Any], rel: Any) -> dict[str, Any]:
+    """A second reading of a KPI for a period corrects the first (lifecycle.md): offer the
+    `supersedes` at a terminal, else say how to give it (validation refuses the record)."""
+    from jwcli import output
+    from jwcli.actions.add import live_measurements
+
+    earlier = live_measurements(rel, str(data.get("kpi", "")), str(data.get("period", "")))
+    if not earlier:
+        return data
+    output.earlier_measurements(earlier)
+    ids = [rid for rid, _ in earlier]
+    if interactive() and typer.confirm(
+        f"Does this one correct {', '.join(ids)} (supersedes)?", default=True, err=True
+    ):
+        return {**data, "supersedes": ids[0] if len(ids) == 1 else ids}
+    output.supersedes_hint(ids)
+    return data
 
 
 def _ask_missing(kind: str, data: dict[str, Any], rel: Any, today: Any) -> dict[str, Any]:
@@ -482,6 +534,7 @@ def assess(
     no_commit: Annotated[
         bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
     ] = False,
+    late: _LATE = False,
 ) -> None:
     """Rate the ten behaviours of each party (yourself too) for a quarter, with evidence.
 
@@ -537,6 +590,8 @@ def assess(
     if not ratings:
         output.assess_nothing()
         return
+    from jwcli.model.relationship import AssessmentEntry
+
     draft = a.draft_assessment(root, the_quarter, assessor, today, ratings)
     _check_write_commit(
         root,
@@ -547,6 +602,8 @@ def assess(
         None if no_commit else f"jw: assess {the_quarter} {assessor}",
         {"Jw-Kind": "assessment", "Jw-Quarter": str(the_quarter), "Jw-Assessor": assessor},
         f"assessment {the_quarter} by {assessor}",
+        late=late,
+        assessments=[AssessmentEntry(draft.path, str(the_quarter), assessor, draft.model)],
     )
 
 

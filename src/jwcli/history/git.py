@@ -257,8 +257,8 @@ def _hooks(root: Path) -> list[str]:
     ]
 
 
-def tag(root: Path, name: str, message: str) -> None:
-    """Create the annotated tag `name` at HEAD; an existing tag is refused, never moved."""
+def tag(root: Path, name: str, message: str, commit: str = "HEAD") -> None:
+    """Create the annotated tag `name` at `commit`; an existing tag is refused, never moved."""
     valid = run(["check-ref-format", f"refs/tags/{name}"], root, check=False).returncode == 0
     if not valid or name.startswith("-"):
         raise UsageError(f"`{name}` is not a valid git tag name")
@@ -267,7 +267,7 @@ def tag(root: Path, name: str, message: str) -> None:
             f"tag {name} already exists: jw never moves a tag",
             hint=f"`git show {name}` shows what it marks",
         )
-    proc = run(["tag", "-a", "-m", message, name, "HEAD"], root, check=False)
+    proc = run(["tag", "-a", "-m", message, "--end-of-options", name, commit], root, check=False)
     if proc.returncode != 0:
         raise GitProblem(f"git could not create tag {name}: {proc.stderr.strip()}")
 
@@ -638,3 +638,93 @@ def parse_log(out: bytes, fields: int) -> list[LogCommit]:
             i += 2
         commits.append(commit)
     return commits
+
+
+# --- sign-off ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrailerCommit:
+    id: str
+    committed: str  # ISO 8601 with the committer's offset
+    trailers: dict[str, str]
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether the repository is a shallow clone (part of its history is missing)."""
+    proc = run(["rev-parse", "--is-shallow-repository"], root, check=False)
+    return proc.stdout.strip() == "true"
+
+
+def review_commits(root: Path, rev: str) -> list[TrailerCommit]:
+    """Commits reachable from `rev` whose message mentions `Jw-Kind: review`, oldest first in
+    topological order (parents before children), with their `Jw-Kind`, `Jw-Quarter` and
+    `Jw-Today` trailers. One `git log` pass; the caller checks the trailers themselves."""
+    keys = ("Jw-Kind", "Jw-Quarter", "Jw-Today")
+    fields = ["%H", "%cI"] + [f"%(trailers:key={k},valueonly,separator=%x2C)" for k in keys]
+    args = [
+        *_READ_CONFIG,
+        "log",
+        "--no-color",
+        "-z",
+        "--topo-order",
+        "--reverse",
+        "--regexp-ignore-case",
+        "--grep=^Jw-Kind: *review",
+        "--format=" + "%x1f".join(fields),
+        "--end-of-options",
+        rev,
+        "--",
+    ]
+    proc = run_bytes(args, root)
+    found: list[TrailerCommit] = []
+    for item in proc.stdout.split(b"\0"):
+        parts = item.decode("utf-8", "replace").strip("\n").split("\x1f")
+        if len(parts) != 2 + len(keys):
+            continue
+        trailers = {k: v.strip() for k, v in zip(keys, parts[2:], strict=True) if v.strip()}
+        found.append(TrailerCommit(parts[0], parts[1], trailers))
+    return found
+
+
+def is_ancestor(root: Path, commit: str, rev: str) -> bool:
+    """Whether `commit` is `rev` or one of its ancestors."""
+    args = ["merge-base", "--is-ancestor", "--end-of-options", commit, rev]
+    return run(args, root, check=False).returncode == 0
+
+
+def diff_trees(root: Path, old: str, new: str | None, paths: Sequence[str]) -> list[Change]:
+    """Files under `paths` that differ between commit `old` and commit `new` (the working
+    tree's tracked files when `new` is None), without rename detection: a moved file is a
+    deletion and an addition, and the caller matches them by name."""
+    args = [*_READ_CONFIG, "diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--relative"]
+    args += ["--end-of-options", old]
+    if new is not None:
+        args.append(new)
+    proc = run_bytes([*args, "--", *(paths or ["."])], root)
+    tokens = proc.stdout.split(b"\0")
+    changes: list[Change] = []
+    i = 0
+    while i + 1 < len(tokens):
+        meta = tokens[i]
+        if meta[:1] != b":":
+            i += 1
+            continue
+        _, _, old_oid, new_oid, status = meta.decode().split(" ")
+        path = tokens[i + 1].decode("utf-8", "surrogateescape")
+        changes.append(
+            Change(
+                status[:1],
+                path,
+                old_oid if old_oid.strip("0") else None,
+                new_oid if new_oid.strip("0") else None,
+            )
+        )
+        i += 2
+    return changes
+
+
+def untracked(root: Path, paths: Sequence[str]) -> list[str]:
+    """Files under `paths` that git does not track, ignored ones included (jw reads them)."""
+    proc = run_bytes(["ls-files", "-z", "--others", "--", *(paths or ["."])], root)
+    return [p.decode("utf-8", "surrogateescape") for p in proc.stdout.split(b"\0") if p]

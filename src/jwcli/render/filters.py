@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 _DASH = "—"
 _MINUS = "−"  # U+2212: a real minus sign lines up with digits and is not mistaken for a hyphen
@@ -145,6 +146,23 @@ def short_commit(commit: str | None) -> str:
     return commit[:12] if commit else _DASH
 
 
+def figure_value(value: object) -> str:
+    """A signed-off or current figure: a score, or whether a trigger fired."""
+    if isinstance(value, bool):
+        return "fired" if value else "not fired"
+    if isinstance(value, Decimal | int):
+        return number(value)
+    return _DASH
+
+
+def figure_name(changed: Any) -> str:
+    """Which figure changed: `health`, or `<party> <behaviour or overall or trigger>`."""
+    figure = str(changed.figure)
+    if figure.startswith("trigger:"):
+        figure = f"trigger {figure[len('trigger:') :]}"
+    return figure if changed.party is None else f"{changed.party} {figure}"
+
+
 # Markdown: characters that GitHub-flavoured Markdown would read as syntax inside inline text.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
@@ -192,4 +210,6 @@ FILTERS = {
     "date_long": date_long,
     "plural": plural,
     "short_commit": short_commit,
+    "figure_value": figure_value,
+    "figure_name": figure_name,
 }

@@ -484,8 +484,10 @@ def record_id(date: dt.date, kind: str, summary: str, slug: str | None) -> str:
     return whole[:MAX_ID].rstrip("-")
 
 
-def record_path(record_id: str, date: dt.date, fiscal_year_start: int) -> str:
-    return f"{RECORDS_DIR}/{Quarter.of(date, fiscal_year_start)}/{record_id}.yaml"
+def record_path(record_id: str, quarter: Quarter) -> str:
+    """records/<the quarter the record belongs to>/<id>.yaml (lifecycle.md: a cost's or
+    measurement's `period`, every other record's `date`)."""
+    return f"{RECORDS_DIR}/{quarter}/{record_id}.yaml"
 
 
 def existing_record(root: Path, record_id: str) -> str | None:
@@ -714,7 +716,9 @@ def draft_record(rel: Relationship, kind: str, data: Mapping[str, Any], slug: st
             f"record id `{new_id}` already exists: {taken}; jw never overwrites a record",
             hint="pass --id to choose another id, or add a new record that supersedes it",
         )
-    path = record_path(new_id, record.date, rel.fiscal_year_start)
+    from jwcli.analysis.quarters import record_quarter
+
+    path = record_path(new_id, record_quarter(record, rel.fiscal_year_start))
     text = to_yaml(fields, schema_modeline(path, "record.schema.json"))
     return Draft(new_id, path, text, record, kind)
 

@@ -50,6 +50,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the whole history: sign-offs and the audit trail live in it
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
