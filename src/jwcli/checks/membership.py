@@ -90,7 +90,8 @@ def membership(rel: Relationship, today: dt.date) -> Iterable[Finding]:
         if party.joined is not None and party.left is not None and party.left < party.joined:
             yield Finding(
                 CHARTER_FILE,
-                f"party `{party.id}` left ({party.left}) before it joined ({party.joined})",
+                f"party `{party.id}` left ({party.left}) before it joined ({party.joined}): "
+                "`left` is the last day of membership; correct one of the dates",
                 "membership",
                 loc=("parties", i, "left"),
             )
