@@ -38,12 +38,17 @@ def test_the_json_keys_the_docs_list_are_the_ones_jw_prints() -> None:
     section = section.split("\n## ", 1)[0]
     named = set(re.findall(r"`([a-z_]+)`", section))
     example = ROOT / "examples" / "southshire-partnership"
-    result = jw("-C", str(example), "--today", "2026-11-29", "score", "--format", "json")
+    # 2025-Q1 of the example fires a trigger, so its entries' keys are checked too
+    result = jw(
+        "-C", str(example), "--today", "2026-11-29", "score", "--quarter", "2025-Q1",
+        "--format", "json",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     card = json.loads(result.stdout)
     party = card["parties"][0]
     behaviour = next(b for b in party["behaviours"] if b["id"] == "cost-optimisation")
     printed = {*card, *party, *behaviour, *behaviour["components"]}
+    assert card["triggers"], "the example's 2025-Q1 should fire a trigger"
     for listed in ("alignment", "triggers"):
         printed.update(*card[listed][:1])
     assert printed - named == set(), "keys jw prints that docs/scoring.md does not name"

@@ -57,7 +57,7 @@ def test_a_misindented_key_is_told_apart_from_text(tmp_path: Path) -> None:
         ("charter.yaml", "fiscal_year_start: 4\n", "fiscal_year_start: 13\n",
          "`fiscal_year_start` must be from 1 to 12; found `13`"),
         ("charter.yaml", "    - level: 2\n", "    - level: 0\n",
-         "`level` must be 1 or more; found `0`"),
+         "`level` must be from 1 to 99; found `0`"),
     ],
 )  # fmt: skip
 def test_out_of_range_numbers_name_the_field_and_the_range(

@@ -552,8 +552,9 @@ def reference_problems(
 _TRAILING_STOP_WORDS = frozenset(
     re.findall(
         r"\w+",
-        "a an and as at but by for from in into of on onto or over per so than that the then to "
-        "under until up upon via with within without",
+        # not `over` or `up`, which end phrases such as "cut over" and "set up"
+        "a an and as at but by for from in into of on onto or per so than that the then to "
+        "until upon via with within without",
     )
 )
 

@@ -56,8 +56,8 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - name: Install jw (the version in {requirements})
-        run: python -m pip install -r {requirements}
+      - name: Install jw (the version in jw-requirements.txt)
+        run: python -m pip install -r jw-requirements.txt
       - name: Validate the charter, baselines, records and assessments
         run: jw validate --format github
       - name: Scorecard on the job summary
@@ -165,7 +165,7 @@ def planned_files(template: str) -> dict[str, bytes]:
         ".gitignore": GITIGNORE.encode(),
         ".gitattributes": GITATTRIBUTES.encode(),
         ".editorconfig": EDITORCONFIG.encode(),
-        WORKFLOW_FILE: WORKFLOW.format(requirements=REQUIREMENTS_FILE).encode(),
+        WORKFLOW_FILE: WORKFLOW.format().encode(),
         REQUIREMENTS_FILE: REQUIREMENTS.format(version=__version__).encode(),
         "README.md": _parties_readme(_relationship_name(charter)).encode(),
         ".vscode/settings.json": (json.dumps(editor_settings(), indent=2) + "\n").encode(),
