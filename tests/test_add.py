@@ -14,7 +14,7 @@ import pytest
 from jwcli.errors import RefusedToOverwrite
 from jwcli.load.yamlsafe import load_file, parse
 from jwcli.model.records import RECORD_KINDS
-from tests.helpers import BASELINES, CHARTER, jw, snapshot, write_repo
+from tests.helpers import AGREEMENT, AGREEMENT_PATH, BASELINES, CHARTER, jw, snapshot, write_repo
 
 TODAY = "2026-06-20"  # fiscal year from April (tests.helpers.CHARTER): June is 2026-Q1
 COMMITMENT = """\
@@ -313,6 +313,8 @@ CASES: dict[str, tuple[list[str], dict[str, Any]]] = {
             "level": 1,
             "parties": ["acme", "north"],
             "trigger": "slipping-commitments",
+            # always written: 06-15 is past 2025-Q4's respond-by (04-14), so its own quarter
+            "quarter": "2026-Q1",
             "summary": "Coffee with Acme's lead",
         },
     ),
@@ -344,8 +346,15 @@ def test_every_kind_can_be_added_from_options(tmp_path: Path, kind: str) -> None
 
 
 def test_existing_errors_are_shown_but_do_not_block(tmp_path: Path) -> None:
-    # A charter bumped to version 2 is an error until its amendment lands (commands.md).
-    root = _repo(tmp_path, {"charter.yaml": CHARTER.replace("version: 1", "version: 2")})
+    # Once version 1 was agreed, a charter bumped to version 2 is an error until its amendment
+    # lands (lifecycle.md).
+    root = _repo(
+        tmp_path,
+        {
+            "charter.yaml": CHARTER.replace("version: 1", "version: 2"),
+            AGREEMENT_PATH: AGREEMENT,
+        },
+    )
     assert jw("-C", str(root), "--today", TODAY, "validate").exit_code == 1
     result = _add(root, *["lesson", "--party", "north", "--summary", "Note it", "--no-commit"])
     assert result.exit_code == 0, result.output

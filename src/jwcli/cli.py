@@ -186,22 +186,33 @@ def validate(
     fmt: Annotated[
         str, typer.Option("--format", help="text, json or github (Actions annotations).")
     ] = "text",
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings printed fail too (exit 1).")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Print the warnings of closed quarters too.")
+    ] = False,
 ) -> None:
     """Check every file: types, references, dates, money, SMART KPIs and evidence."""
     from jwcli import output
     from jwcli.checks.run import check_repo
+    from jwcli.checks.shown import may_hide, partition
 
     if fmt not in ("text", "json", "github"):
         raise UsageError(f"--format must be text, json or github, not `{fmt}`")
     opts = options(ctx)
+    root = repo_root(opts)
     with output.progress("Reading files") as tick:
-        done = check_repo(
-            repo_root(opts), today_of(opts), cache=not opts.no_cache, on_progress=tick
-        )
+        done = check_repo(root, today_of(opts), cache=not opts.no_cache, on_progress=tick)
     findings = done.findings
-    output.findings(findings, fmt, files=done.files_read)
-    if any(f.is_error or strict for f in findings):
+    closed: frozenset[str] = frozenset()
+    if any(may_hide(f) for f in findings):  # git is asked only when the answer matters
+        from jwcli.history.closed import closed_quarters
+
+        closed = closed_quarters(root)
+    view = partition(findings, closed, show_all)
+    output.findings(view.shown, fmt, files=done.files_read, view=view)
+    if any(f.is_error or strict for f in view.shown):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 

@@ -26,15 +26,21 @@ def one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
+def findings(found: Sequence[Finding], fmt: str, *, files: int, view: Any = None) -> None:
+    """Print `found`; `view` (checks.shown.Shown), when given, holds the warnings of closed
+    quarters that text and github formats count in one line and JSON lists with the rest."""
     errors = sum(1 for f in found if f.is_error)
     warnings = len(found) - errors
+    hidden = list(view.hidden) if view is not None else []
     if fmt == "json":
+        closed = view.closed if view is not None else frozenset()
+        every = sorted([*found, *hidden], key=Finding.sort_key)
         payload = {
             "files": files,
             "errors": errors,
-            "warnings": warnings,
-            "findings": [f.as_dict() for f in found],
+            "warnings": warnings + len(hidden),
+            "not_shown": len(hidden),
+            "findings": [{**f.as_dict(), "closed": f.quarter in closed} for f in every],
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -55,6 +61,14 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
     print(summary, file=sys.stderr)
+    if hidden:
+        n = len(hidden)
+        quarters = ", ".join(view.hidden_quarters)
+        print(
+            f"{n} warning{'s' * (n != 1)} in closed quarter{'s' * (len(view.hidden_quarters) != 1)}"
+            f" {quarters} not shown: jw validate --all",
+            file=sys.stderr,
+        )
 
 
 def templates(items: Iterable[tuple[str, str]]) -> None:
@@ -251,6 +265,7 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
         Text.assemble(
             (card.relationship, "bold"),
             f" {card.quarter} ({card.start} to {card.end}), as of {card.as_of}",
+            (" (provisional: the quarter is not finished)" if card.provisional else "", "bold"),
         )
     )
     if signed_off is not None:
@@ -297,7 +312,9 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
         sign = "<" if t.comparison == "below" else ">"
         run = f" for {t.for_quarters} quarters" if t.for_quarters > 1 else ""
         line = Text()
-        if t.answered_by:
+        if t.provisional:
+            line.append("? at risk ", style="bold yellow")
+        elif t.answered_by:
             line.append("✓ " if fancy else "+ ", style="bold green")
         else:
             line.append("! ", style="bold red")
@@ -307,7 +324,14 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
             line.append(" (" + ", ".join(BEHAVIOUR_SHORT[b] for b in t.behaviours) + ")")
         _indented(console, line, 2)
         _indented(console, Text(f"level {t.level}, {t.name}: {t.action}"), 4)
-        answer = f"answered by {t.answered_by}" if t.answered_by else "not yet answered"
+        if t.provisional:
+            answer = "would fire if the quarter ended now; not counted as fired"
+        elif t.answered_by:
+            answer = f"answered by {t.answered_by}"
+        elif t.acknowledged_by:
+            answer = f"missed; acknowledged late by {t.acknowledged_by}"
+        else:
+            answer = "not yet answered"
         _indented(console, Text(f"respond by {t.respond_by}; {answer}"), 4)
 
     if explain:
@@ -364,6 +388,8 @@ def _explain(console: Any, card: Any, fancy: bool) -> None:
                     _indented(console, Text(f"{name}: {value}"), 6)
                 if c.records:
                     _indented(console, Text("records: " + ", ".join(c.records)), 6)
+        for rid, why in party.left_out:
+            _indented(console, Text(f"left out: {rid}: {why}", style="dim"), 2)
 
 
 # --- jw review ---------------------------------------------------------------------------------
@@ -413,39 +439,67 @@ def _plain(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
+def _records_line(c: Any) -> str:
+    """The records a commit touched, by id: at most ten, then how many more."""
+    names = [
+        f"{sign}{path.rsplit('/', 1)[-1].removesuffix('.yaml')}"
+        for sign, paths in (("+", c.added), ("~", c.modified), ("-", c.deleted))
+        for path in paths
+    ]
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return _plain(", ".join(names[:10])) + more
+
+
 def audit_report(report: Any, fmt: str) -> None:
-    """Commits one line each (histories are long), then the flags as a table; JSON on request."""
+    """Commits one line each (histories are long) with the records each touched, then errors
+    and notices one a line; JSON on request."""
     if fmt == "json":
         # no indent: a long history is megabytes, and indenting costs four times the encoding
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         return
     lines = []
     for c in report.commits:
-        parts = [f"+{len(c.added)}"] if c.added else []
-        parts += [f"~{len(c.modified)}"] if c.modified else []
-        parts += [f"-{len(c.deleted)}"] if c.deleted else []
-        parts += ["charter"] if c.charter else []
+        parts = ["charter"] if c.charter else []
         parts += ["baselines"] if c.baselines else []
         signed = f" {c.signature}" if report.signatures_checked else ""
         lines.append(
             f"{c.commit[:10]} {c.date[:10]}{signed} {_plain(c.author)[:24]:<24} "
             f"{' '.join(parts):<18} {_plain(c.subject)}"
         )
+        if c.added or c.modified or c.deleted:
+            lines.append(f"    {_records_line(c)}")
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
-    if report.flags:
-        # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
-        # not pay for a table layout
-        flagged = [
-            f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
-            for f in report.flags
-        ]
-        sys.stdout.write("\nFlags:\n" + "\n".join(flagged) + "\n")
+    # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
+    # not pay for a table layout
+    errors = [f for f in report.flags if f.severity == "error"]
+    notices = [f for f in report.flags if f.severity != "error"]
+
+    def line(f: Any) -> str:
+        return f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
+
+    if errors:
+        sys.stdout.write("\nErrors:\n" + "\n".join(line(f) for f in errors) + "\n")
+    if notices:
+        out = ["", "Notices:"]
+        late: dict[str, list[Any]] = {}
+        for f in notices:
+            if f.rule == "late" and f.quarter:
+                late.setdefault(f.quarter, []).append(f)
+        for quarter, found in sorted(late.items()):
+            out.append(f"  late for {quarter}:")
+            out += [f"    {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in found]
+        others = [f for f in notices if not (f.rule == "late" and f.quarter)]
+        out += [f"  {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in others]
+        sys.stdout.write("\n".join(out) + "\n")
     checked = ", signatures checked" if report.signatures_checked else ""
     fsck = ", git fsck clean" if report.fsck == [] else ""
-    n, k = len(report.commits), len(report.flags)
+    n, k, m = len(report.commits), len(errors), len(notices)
+    open_ = sum(1 for f in notices if not f.acknowledged)
+    acknowledged = f" ({m - open_} acknowledged)" if m and open_ != m else ""
     print(
-        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: {k} flag{'s' * (k != 1)}",
+        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: "
+        f"{k} error{'s' * (k != 1)}, {m} notice{'s' * (m != 1)}{acknowledged}",
         file=sys.stderr,
     )
 
@@ -470,9 +524,8 @@ def status_report(st: Any, fmt: str) -> None:
     r = st.review
     if r is not None:
         late = " (LATE)" if r.days_left < 0 else ""
-        out.append(
-            f"Next quarterly review: {r.quarter}, meet by {r.meet_by} ({_days(r.days_left)}){late}"
-        )
+        meet = "meet today" if r.days_left == 0 else f"meet by {r.meet_by} ({_days(r.days_left)})"
+        out.append(f"Next quarterly review: {r.quarter}, {meet}{late}")
         pack = "written" if r.pack_written else ("DUE" if r.pack_is_due else "not yet due")
         out.append(
             f"  review pack: due {r.pack_due} ({_days((r.pack_due - st.today).days)}), {pack}"
@@ -488,22 +541,32 @@ def status_report(st: Any, fmt: str) -> None:
     ):
         out.append(f"{title}: {len(states) or 'none'}")
         for s in states:
-            out.append(
-                f"  {s.id}  {s.party}  due {s.effective_due} "
-                f"({_days((s.effective_due - st.today).days)}), {s.status}: "
-                f"{_plain(s.summary)}"
-            )
+            days = (s.effective_due - st.today).days
+            due = "due today" if days == 0 else f"due {s.effective_due} ({_days(days)})"
+            out.append(f"  {s.id}  {s.party}  {due}, {s.status}: {_plain(s.summary)}")
     unmeasured = ", ".join(st.unmeasured_kpis) or "none"
     out.append(f"KPIs without a measurement for {st.kpi_quarter}: {unmeasured}")
-    out.append(
-        f"Triggers fired in {st.kpi_quarter} and not answered: "
-        f"{len(st.unanswered_triggers) or 'none'}"
-    )
-    for t in st.unanswered_triggers:
+    if st.awaiting_kpis:
         out.append(
-            f"  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, respond by {t.respond_by}"
+            f"  awaiting measurement (grace until {st.measure_by}): {', '.join(st.awaiting_kpis)}"
         )
+    out.append(f"Triggers not yet answered: {len(st.unanswered_triggers) or 'none'}")
+    for t in st.unanswered_triggers:
+        days = (t.respond_by - st.today).days
+        by = "respond by today" if days == 0 else f"respond by {t.respond_by}"
+        late = " (LATE: missed)" if t.missed(st.today) else ""
+        out.append(
+            f"  {t.quarter}  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, {by}{late}"
+        )
+    for w in st.escalation_warnings:
+        out.append(f"warning: {_plain(w.message)}")
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def status_overdue(items: list[str]) -> None:
+    """Why `jw status --check` fails: each overdue item, on stderr."""
+    for item in items:
+        print(f"jw status: overdue: {_plain(item)}", file=sys.stderr)
 
 
 # -- jw add, jw assess --------------------------------------------------------------------------
@@ -528,19 +591,28 @@ def add_question(name: str, help_text: str, choices: Sequence[Any]) -> None:
         _say("  (answer a number or an id)")
 
 
+def add_trigger_offers(offers: Sequence[Any], today: Any) -> None:
+    """The fired triggers no escalation has answered yet, numbered for guided `jw add`."""
+    _say("\nTriggers fired and not yet answered:")
+    for number, t in enumerate(offers, 1):
+        late = ", LATE" if t.missed(today) else ""
+        _say(
+            f"  [{number}] {t.quarter} {t.trigger} for {t.party}: level {t.level} "
+            f"{_plain(t.name)}, respond by {t.respond_by}{late}"
+        )
+
+
 def add_problem(message: str) -> None:
     _say(f"  not accepted: {message}")
 
 
 def add_findings(addition: Any, path: str) -> None:
-    """What a new file would change: errors already there (not blocking) and what it adds."""
+    """What a new file would change: errors already there (not blocking) and the findings it
+    adds. Warnings already there are not repeated: they are `jw validate`'s to report."""
     if addition.existing_errors:
         _say(f"Already in the repository, not blocking {path}:")
         for f in addition.existing_errors:
             _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
-    if addition.existing_warnings:
-        n = addition.existing_warnings
-        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
     for f in addition.new:
         _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if addition.blocked:

@@ -44,7 +44,9 @@ def charter_ids(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     yield from unique_ids(F, "services", c.services, "service")
     yield from unique_ids(F, "objectives", c.objectives, "objective")
     yield from unique_ids(F, "kpis", c.kpis, "KPI")
-    yield from unique_ids(F, "escalation", c.escalation.triggers, "trigger")
+    for found in unique_ids(F, "escalation", c.escalation.triggers, "trigger"):
+        found.loc = ("escalation", "triggers", *found.loc[1:])  # at the duplicate's own line
+        yield found
 
 
 @check

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from jwcli.analysis.charter_state import active_amendments, agree_command, charter_state
 from jwcli.checks.charter import unknown
+from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
 from jwcli.checks.registry import check
-from jwcli.model.findings import Finding
+from jwcli.model.findings import Finding, Loc, shorten
 from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Measurement, Update
-from jwcli.model.relationship import CHARTER_FILE, Relationship
+from jwcli.model.relationship import CHARTER_FILE, RECORDS_DIR, Relationship
 
 # A record field named here holds ids of the vocabulary it maps to. Field names mean the same on
 # every kind, so one table serves all twelve.
@@ -78,11 +80,34 @@ def _reference_fields(
     return found
 
 
+def unloaded_record_ids(rel: Relationship) -> set[str]:
+    """Ids of record files that are there but did not load (their own findings say why)."""
+    found: set[str] = set()
+    for f in rel.load_findings:
+        if f.path.startswith(f"{RECORDS_DIR}/") and f.path.endswith(".yaml"):
+            record_id = f.path.rsplit("/", 1)[-1][: -len(".yaml")]
+            if record_id not in rel.records:
+                found.add(record_id)
+    return found
+
+
+def missing_record(path: str, loc: Loc, value: str, unloaded: set[str]) -> Finding:
+    if value in unloaded:
+        return Finding(
+            path,
+            f"`{value}` names a record that has errors (see above): fix that record",
+            "reference",
+            loc=loc,
+        )
+    return Finding(path, f"`{value}` names no record in records/", "reference", loc=loc)
+
+
 @check
 def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     if rel.charter is None:
         return  # the charter's own findings say why; every reference would be noise
     vocab = vocabularies(rel)
+    unloaded = unloaded_record_ids(rel)
     for entry in rel.records.values():
         record = entry.record
         vocabulary_fields, record_fields = _reference_fields(type(record))
@@ -96,17 +121,15 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                         loc=(field, *index),
                     )
                 elif value not in vocab[what]:
-                    yield unknown(entry.path, (field, *index), what, value, vocab[what])
+                    found = unknown(entry.path, (field, *index), what, value, vocab[what])
+                    if what == "party":
+                        found.message += removed_party_hint(value)
+                    yield found
         for field, kind in record_fields:
             for index, value in _values(getattr(record, field)):
                 target = rel.records.get(value)
                 if target is None:
-                    yield Finding(
-                        entry.path,
-                        f"`{value}` names no record in records/",
-                        "reference",
-                        loc=(field, *index),
-                    )
+                    yield missing_record(entry.path, (field, *index), value, unloaded)
                     continue
                 wanted = record.kind if kind == "same" else kind
                 if wanted is not None and target.record.kind != wanted:
@@ -123,7 +146,8 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                     yield Finding(
                         entry.path,
                         f"unknown party `{party}` in attendees; known: "
-                        + ", ".join(sorted(vocab["party"])),
+                        + ", ".join(sorted(vocab["party"]))
+                        + removed_party_hint(party),
                         "reference",
                         loc=("attendees", party),
                         at_key=True,
@@ -215,40 +239,45 @@ def overdue_commitments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
 
 @check
 def amendments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+    """The charter is a draft until its first agreement, then every version must be agreed
+    (lifecycle.md, "The charter: draft, agreed, amended")."""
     c = rel.charter
     if c is None:
         return
-    found = [e for e in rel.records.values() if isinstance(e.record, Amendment)]
-    versions = {e.record.version for e in found if isinstance(e.record, Amendment)}
-    highest = max(versions, default=1)
-    if c.version > highest:
+    found = [(e.id, e.record) for e in rel.records.values() if isinstance(e.record, Amendment)]
+    superseded = {t for e in rel.records.values() for t in e.record.superseded_ids}
+    state = charter_state(c.version, c.parties, active_amendments(found, superseded))
+    if state.draft:
         yield Finding(
             CHARTER_FILE,
-            f"charter is version {c.version} but no `amendment` record "
-            f"agrees it (highest amendment: {highest if versions else 'none'}); add one",
+            f"the charter is a draft: version {c.version} is not yet agreed by every party. "
+            "When the parties agree it, record that (it commits the charter with the record): "
+            f"`{agree_command(c.version, c.parties)}`",
+            "charter-draft",
+            severity="warning",
+            loc=("version",),
+        )
+    elif not state.agreed:
+        who = (
+            "no `amendment` record agrees it"
+            if state.missing is None
+            else f"not agreed by {', '.join(state.missing)}"
+        )
+        yield Finding(
+            CHARTER_FILE,
+            f"charter version {c.version} is {who}; the charter was agreed before, so every "
+            f"new version needs the parties' amendment: `{agree_command(c.version, c.parties)}`",
             "amendment",
             loc=("version",),
         )
-    parties = set(c.party_ids())
-    for entry in found:
-        record = entry.record
-        assert isinstance(record, Amendment)
+    for rid, record in found:
         if record.version > c.version:
             yield Finding(
-                entry.path,
+                rel.records[rid].path,
                 f"amendment agrees version {record.version}, but "
                 f"charter.yaml is version {c.version}; raise `version` in the charter",
                 "amendment",
                 loc=("version",),
-            )
-        missing = sorted(parties - set(record.agreed_by))
-        if missing:
-            yield Finding(
-                entry.path,
-                f"amendment not agreed by {', '.join(missing)}",
-                "amendment",
-                severity="warning",
-                loc=("agreed_by",),
             )
 
 
@@ -260,7 +289,7 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             if problem:
                 yield Finding(
                     entry.path,
-                    f"attachment `{text}` {problem}",
+                    f"attachment `{shorten(text)}` {problem}",
                     "attachment",
                     loc=("attachments", i),
                 )

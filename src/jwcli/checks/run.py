@@ -30,7 +30,7 @@ class Outcome:
 
 
 def _as_tuple(f: Finding) -> tuple[Any, ...]:
-    return (f.path, f.message, f.rule, f.severity, f.line, f.col, f.loc, f.at_key)
+    return (f.path, f.message, f.rule, f.severity, f.line, f.col, f.loc, f.at_key, f.quarter)
 
 
 def check_repo(

@@ -256,9 +256,14 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
                     f"`jw add {kind}` in a terminal to be asked"
                 )
             raise UsageError("\n  ".join(lines))
+        if kind == "escalation" and "trigger" not in data and interactive():
+            data = _offer_triggers(data, rel, today)
+            missing = w.missing_fields(kind, data)
         if missing:
             output.add_intro(kind, w.KIND_HELP[kind])
             data = _ask_missing(kind, data, rel, today)
+    if kind == "escalation":
+        data = _with_quarter(data, rel)
 
     from jwcli.model.relationship import RecordEntry
 
@@ -277,6 +282,51 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         late=late,
         records=[RecordEntry(draft.id, draft.path, draft.model)],
     )
+
+
+def _offer_triggers(data: dict[str, Any], rel: Any, today: Any) -> dict[str, Any]:
+    """Guided escalation: offer the fired, unanswered triggers; the one picked fills in the
+    trigger, its quarter, the party and the level (what was given already stays)."""
+    from jwcli import output
+    from jwcli.analysis.status import unanswered_triggers
+    from jwcli.checks.validate import validate
+    from jwcli.write import records as w
+
+    if rel.charter is None or any(f.is_error for f in validate(rel, today)):
+        return data  # scoring needs valid data: ask field by field instead
+    offers = list(unanswered_triggers(rel, today))
+    if not offers:
+        return data
+    output.add_trigger_offers(offers, today)
+    answer = typer.prompt("answer which (blank: none)", default="", err=True).strip()
+    if not answer.isdigit() or not 1 <= int(answer) <= len(offers):
+        return data
+    picked = offers[int(answer) - 1]
+    raw = {
+        "trigger": picked.trigger,
+        "quarter": picked.quarter,
+        "parties": [picked.party],
+        "level": str(picked.level),
+    }
+    filled = {name: w.convert(w.spec_of("escalation", name), v) for name, v in raw.items()}
+    return {**filled, **data}
+
+
+def _with_quarter(data: dict[str, Any], rel: Any) -> dict[str, Any]:
+    """`jw add escalation` always writes the quarter it is about (its default made explicit)."""
+    import datetime as dt
+
+    from jwcli.analysis.triggers import default_quarter
+
+    if data.get("quarter") or rel.charter is None:
+        return data
+    try:
+        day = dt.date.fromisoformat(str(data.get("date")))
+    except ValueError:
+        return data  # the date's own problem is reported when the record is checked
+    named = data.get("trigger") or []
+    names = [named] if isinstance(named, str) else list(named)
+    return {**data, "quarter": str(default_quarter(rel.charter, day, names))}
 
 
 def _check_write_commit(

@@ -33,8 +33,10 @@ from jwcli.model.relationship import ASSESSMENTS_DIR, BASELINES_FILE, CHARTER_FI
 from jwcli.quarters import Quarter
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    from jwcli.history import git
     from jwcli.model.records import AnyRecord
     from jwcli.model.relationship import Relationship
 
@@ -90,9 +92,13 @@ class Closes:
 NO_CLOSES = Closes(None)
 
 
-def find_closes(root: Path, rev: str = "HEAD") -> Closes:
+def find_closes(
+    root: Path, rev: str = "HEAD", read: Sequence[git.TrailerCommit] | None = None
+) -> Closes:
     """The closed quarters of the history of `rev` (one `git log` pass, plus one ancestry check
-    per `review/` tag that does not mark its quarter's close commit)."""
+    per `review/` tag that does not mark its quarter's close commit). `read`: the commits of
+    that history in topological order, parents first, when the caller has read them already
+    (`jw audit` reads the whole log anyway), so the log is not read twice."""
     from jwcli.history import git
 
     head = git.head_commit(root) if rev == "HEAD" else git.resolve_commit(root, rev)
@@ -107,7 +113,7 @@ def find_closes(root: Path, rev: str = "HEAD") -> Closes:
     firsts: dict[Quarter, git.TrailerCommit] = {}
     seconds: dict[Quarter, list[str]] = {}
     order: dict[str, int] = {}
-    for c in git.review_commits(root, head):
+    for c in git.review_commits(root, head) if read is None else read:
         order[c.id] = len(order)
         if c.trailers.get("Jw-Kind", "").strip().lower() != CLOSE_KIND:
             continue

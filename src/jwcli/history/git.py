@@ -19,6 +19,27 @@ from jwcli.errors import GitProblem, UsageError
 
 # Settings a person's own git configuration could set that would change what jw reads back.
 _READ_CONFIG = ("-c", "log.showSignature=false", "-c", "core.quotePath=false")
+# Programs a repository's own `.git/config` can name. A clone never copies that file, but an
+# archive or a shared drive does, so every git call jw makes switches them off (or back to git's
+# defaults), except the commits it makes on purpose, whose hooks the person expects. Filters
+# named in `.gitattributes` are switched off where git reads the work tree (`_filters_off`);
+# diff drivers and textconv by `--no-ext-diff --no-textconv` where a diff is made.
+_NO_PROGRAMS = (
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "gpg.program=gpg",
+    "-c",
+    "gpg.ssh.program=ssh-keygen",
+    "-c",
+    "gpg.x509.program=gpgsm",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "diff.external=",
+)
 _IN_PROGRESS = {
     "MERGE_HEAD": "a merge",
     "rebase-merge": "a rebase",
@@ -47,9 +68,11 @@ def run(
     check: bool = True,
     stdin: str | None = None,
     env: Mapping[str, str] | None = None,
+    on_purpose: bool = False,
 ) -> subprocess.CompletedProcess[str]:
+    """Run git with `args`; `on_purpose` (the commits jw makes) keeps the repository's hooks."""
     proc = subprocess.run(
-        [_git(), *args],
+        [_git(), *(() if on_purpose else _NO_PROGRAMS), *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -69,10 +92,14 @@ def run_bytes(
     """`run` for output parsed as bytes: `-z` lists and blob contents are not text."""
     if stdin is None:
         proc = subprocess.run(
-            [_git(), *args], cwd=cwd, capture_output=True, env=_env(None), check=False
+            [_git(), *_NO_PROGRAMS, *args],
+            cwd=cwd,
+            capture_output=True,
+            env=_env(None),
+            check=False,
         )
     else:
-        proc = _exchange([_git(), *args], cwd, stdin)
+        proc = _exchange([_git(), *_NO_PROGRAMS, *args], cwd, stdin)
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()
         raise GitProblem(f"`git {' '.join(args[:2])}` failed: {detail}")
@@ -199,10 +226,12 @@ def commit_paths(
             if "\n" in value or ":" in key or "\n" in key:
                 raise ValueError(f"trailer {key!r}: {value!r} must be one line")
         body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
-    added = run(["add", "--", *paths], root, check=False)
+    added = run(["add", "--", *paths], root, check=False, on_purpose=True)
     if added.returncode != 0:
         raise _commit_refused(root, paths, added, staged=False)
-    committed = run(["commit", "--quiet", "-m", body, "--", *paths], root, check=False)
+    committed = run(
+        ["commit", "--quiet", "-m", body, "--", *paths], root, check=False, on_purpose=True
+    )
     if committed.returncode != 0:
         raise _commit_refused(root, paths, committed, staged=True)
     return run(["rev-parse", "HEAD"], root).stdout.strip()
@@ -247,7 +276,8 @@ def _hooks(root: Path) -> list[str]:
     args = ["rev-parse"]
     for hook in _HOOKS:
         args += ["--git-path", f"hooks/{hook}"]
-    proc = run(args, root, check=False)
+    # the hooks the commit ran: the repository's own setting, as for the commit itself
+    proc = run(args, root, check=False, on_purpose=True)
     if proc.returncode != 0:
         return []
     return [
@@ -300,13 +330,34 @@ def commit_date(root: Path, rev: str) -> dt.date:
 
 def is_dirty(root: Path) -> bool:
     """Whether the work tree under `root` differs from HEAD (untracked files count)."""
-    proc = run_bytes(["status", "--porcelain", "-z", "--", "."], root)
+    proc = run_bytes([*_filters_off(root), "status", "--porcelain", "-z", "--", "."], root)
     return bool(proc.stdout)
+
+
+def _filters_off(root: Path) -> list[str]:
+    """`-c` settings that switch off every filter driver the configuration defines: comparing
+    the work tree with the index would otherwise run their `clean` or `process` programs.
+    Reading the configuration runs nothing."""
+    proc = run_bytes(
+        ["config", "-z", "--get-regexp", r"^filter\..*\.(clean|smudge|process)$"], root, check=False
+    )
+    found: list[str] = []
+    for item in proc.stdout.split(b"\0"):
+        key = item.partition(b"\n")[0].decode("utf-8", "surrogateescape")
+        if key:
+            found += ["-c", f"{key}="]
+    return found
 
 
 def merge_bases(root: Path, a: str, b: str) -> list[str]:
     proc = run(["merge-base", "--all", a, b], root, check=False)
     return proc.stdout.split() if proc.returncode == 0 else []
+
+
+def git_dir(root: Path) -> Path:
+    """The repository's common git directory, resolved (the same for every worktree)."""
+    proc = run(["rev-parse", "--path-format=absolute", "--git-common-dir"], root)
+    return Path(proc.stdout.strip()).resolve()
 
 
 def tags(root: Path, prefix: str) -> dict[str, str]:
@@ -339,7 +390,11 @@ class Background:
         self._out = tempfile.TemporaryFile()  # noqa: SIM115
         self._err = tempfile.TemporaryFile()  # noqa: SIM115
         self._proc = subprocess.Popen(
-            [_git(), *args], cwd=cwd, stdout=self._out, stderr=self._err, env=_env(None)
+            [_git(), *_NO_PROGRAMS, *args],
+            cwd=cwd,
+            stdout=self._out,
+            stderr=self._err,
+            env=_env(None),
         )
 
     def output(self) -> bytes:
@@ -495,7 +550,7 @@ class LogCommit:
     changes: list[Change] = field(default_factory=list)
 
 
-TRAILER_KEYS = ("Jw-Kind", "Jw-Record")
+TRAILER_KEYS = ("Jw-Kind", "Jw-Record", "Jw-Quarter", "Jw-Today")
 _MARK = b"\x01"
 _HEX = frozenset(b"0123456789abcdef")
 _CHUNK = 1 << 18  # parse git's output in pieces of at least this many bytes
@@ -518,6 +573,8 @@ class Log(Background):
             *_READ_CONFIG,
             "log",
             "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
             "--raw",
             "--no-abbrev",
             "-z",
@@ -604,7 +661,7 @@ def parse_log(out: bytes, fields: int) -> list[LogCommit]:
         tokens = record.split(b"\0")
         head = [t.decode("utf-8", "replace") for t in tokens[:fields]]
         trailers = {}
-        for key, value in zip(TRAILER_KEYS, head[6:8], strict=True):
+        for key, value in zip(TRAILER_KEYS, head[6 : 6 + len(TRAILER_KEYS)], strict=True):
             if value:
                 trailers[key] = value.strip()
         commit = LogCommit(
@@ -697,8 +754,9 @@ def diff_trees(root: Path, old: str, new: str | None, paths: Sequence[str]) -> l
     """Files under `paths` that differ between commit `old` and commit `new` (the working
     tree's tracked files when `new` is None), without rename detection: a moved file is a
     deletion and an addition, and the caller matches them by name."""
-    args = [*_READ_CONFIG, "diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--relative"]
-    args += ["--end-of-options", old]
+    args = [*_READ_CONFIG, *(_filters_off(root) if new is None else ())]
+    args += ["diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--relative"]
+    args += ["--no-ext-diff", "--no-textconv", "--end-of-options", old]
     if new is not None:
         args.append(new)
     proc = run_bytes([*args, "--", *(paths or ["."])], root)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from jwcli.model.findings import Finding, Loc
+from jwcli.model.findings import Finding, Loc, shorten
 
 
 def _describe(value: object) -> str:
@@ -19,9 +19,9 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, int | Decimal):
-        return f"the number `{value}`"
+        return f"the number `{shorten(str(value))}`"
     if isinstance(value, str):
-        return f"the text `{value}`"
+        return f"the text `{shorten(value)}`"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

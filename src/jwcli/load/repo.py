@@ -261,6 +261,18 @@ def _load_assessments(
 ) -> None:
     listing = tree.assessments if tree is not None else list_assessments(root)
     for folder, name in listing:
+        if not folder:
+            findings.append(
+                Finding(
+                    f"{ASSESSMENTS_DIR}/{name}",
+                    "an assessment must be in its quarter's folder: move it to "
+                    "assessments/<quarter>/<assessor>.yaml",
+                    "file-name",
+                    line=1,
+                    col=1,
+                )
+            )
+            continue
         path = f"{ASSESSMENTS_DIR}/{folder}/{name}"
         if name.endswith(".yml"):
             findings.append(

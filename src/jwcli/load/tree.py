@@ -119,11 +119,15 @@ def _walk(
 
 
 def list_assessments(root: Path) -> list[tuple[str, str]]:
-    """(quarter folder, file name) of every non-hidden `.yaml`/`.yml` under assessments/."""
+    """(quarter folder, file name) of every non-hidden `.yaml`/`.yml` under assessments/; a
+    file directly in assessments/ comes with folder "" (the loader says where it belongs)."""
     top = root / ASSESSMENTS
     found: list[tuple[str, str]] = []
     if not top.is_dir():
         return found
+    for file in sorted(top.iterdir()):
+        if file.name.endswith((".yaml", ".yml")) and not file.name.startswith("."):
+            found.append(("", file.name))
     for folder in sorted(p for p in top.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for file in sorted(folder.iterdir()):
             if file.name.startswith(".") or not file.name.endswith((".yaml", ".yml")):
@@ -163,7 +167,7 @@ def scan(root: Path) -> Tree:
     for rel in (CHARTER, BASELINES):
         tree.keys[rel] = stat_path(f"{base}/{rel}", limit)
     for folder, name in tree.assessments:
-        rel = f"{ASSESSMENTS}/{folder}/{name}"
+        rel = f"{ASSESSMENTS}/{folder}/{name}" if folder else f"{ASSESSMENTS}/{name}"
         tree.keys[rel] = stat_path(f"{base}/{rel}", limit)
     # Paths joined, keys packed as 64-bit integers: a few C calls for 100,000 files.
     listing = [*sorted(tree.keys.items()), *tree.records]

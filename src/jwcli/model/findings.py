@@ -14,6 +14,12 @@ Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut to `limit` characters: a 100,000-digit number or a
+    pasted essay must not bury the message that quotes it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(slots=True)
 class Finding:
     path: str  # relative to the repository root, with forward slashes
@@ -24,6 +30,9 @@ class Finding:
     col: int | None = None  # 1-based
     loc: Loc = field(default=())  # field path inside the file; where `line` is unknown yet
     at_key: bool = False  # point at the key of `loc` rather than its value
+    # The quarter the finding belongs to (lifecycle.md, "Warnings belong to quarters"): its
+    # record's or assessment's quarter; None for the charter and baselines.
+    quarter: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -45,4 +54,5 @@ class Finding:
             "severity": self.severity,
             "rule": self.rule,
             "message": self.message,
+            "quarter": self.quarter,
         }

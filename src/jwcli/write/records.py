@@ -228,7 +228,8 @@ def spec_of(kind: str, name: str) -> FieldSpec:
 # --- turning what a person typed into the values the loader would read --------------------------
 
 _BAD_TEXT_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069]"  # and bidirectional controls, as the loader refuses them
 )
 
 
@@ -472,7 +473,7 @@ def record_id(date: dt.date, kind: str, summary: str, slug: str | None) -> str:
                 f"--id `{slug}` is not a valid slug: use lowercase letters, digits and `-`"
             )
         whole = slug if slug.startswith(prefix) else prefix + slug
-        if not ID_RE.match(whole):
+        if not ID_RE.fullmatch(whole):
             raise UsageError(f"the id `{whole}` is longer than {MAX_ID} characters; shorten --id")
         return whole
     words = slugify(summary) or kind
@@ -518,13 +519,13 @@ _YAML11_WORDS = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", 
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    if not text or not _PLAIN_RE.match(text) or text.endswith(" ") or "  " in text:
+    if not text or not _PLAIN_RE.fullmatch(text) or text.endswith(" ") or "  " in text:
         return False
     if flow and "," in text:
         return False
     if text.lower() in _YAML11_WORDS or resolve_plain(text) != text:
         return False
-    return not (text[0].isdigit() and not _DIGIT_START_OK_RE.match(text))
+    return not (text[0].isdigit() and not _DIGIT_START_OK_RE.fullmatch(text))
 
 
 def _double_quoted(text: str) -> str:
@@ -725,10 +726,12 @@ def draft_record(rel: Relationship, kind: str, data: Mapping[str, Any], slug: st
 def _raw_findings(rel: Relationship, today: dt.date) -> list[Finding]:
     import jwcli.checks.validate  # noqa: F401  (importing it registers every check)
     from jwcli.checks.registry import CHECKS
+    from jwcli.checks.validate import assign_quarters
 
     found = list(rel.load_findings)
     for run in CHECKS:
         found.extend(run(rel, today))
+    assign_quarters(rel, found)
     return found
 
 
