@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jwcli.behaviours import BEHAVIOUR_SHORT
-from jwcli.model.findings import Finding
+from jwcli.model.findings import Finding, visible
 
 
 def _github_escape(text: str) -> str:
@@ -22,8 +22,19 @@ def _github_prop(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Keep a finding on its own line: data must never forge another `path:line:col` line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """Keep a finding on its own line: data must never forge another `path:line:col` line, nor
+    send the terminal an escape sequence (see `visible`)."""
+    return visible(text)
+
+
+def escaped_lines(message: str) -> str:
+    """A multi-line message (a fix on its own line) with every line escaped as `visible`."""
+    return "\n".join(visible(line) for line in message.split("\n"))
+
+
+def shown(path: object) -> str:
+    """A path as printed for people: control characters and newlines escaped."""
+    return visible(str(path))
 
 
 def findings(found: Sequence[Finding], fmt: str, *, files: int, view: Any = None) -> None:
@@ -49,8 +60,9 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int, view: Any = None
         if fmt == "github":
             level = "error" if f.is_error else "warning"
             lines.append(
-                f"::{level} file={_github_prop(f.path)},line={f.line or 1},col={f.col or 1},"
-                f"title={_github_prop('jw ' + f.rule)}::{_github_escape(f.message)}"
+                f"::{level} file={_github_prop(visible(f.path))},line={f.line or 1},"
+                f"col={f.col or 1},title={_github_prop('jw ' + f.rule)}::"
+                f"{_github_escape(visible(f.message))}"
             )
         else:
             lines.append(f"{f.location()}: {f.severity}: {one_line(f.message)}")
@@ -77,17 +89,20 @@ def templates(items: Iterable[tuple[str, str]]) -> None:
 
 
 def initialised(result: Any) -> None:
-    print(f"Created a relationship repository in {result.root}")
+    print(f"Created a relationship repository in {shown(result.root)}")
     for path in result.created:
-        print(f"  {path}")
+        print(f"  {shown(path)}")
     if result.committed:
         print("  and a git repository with a first commit")
+    elif not result.git:
+        print("  without a git repository (--no-git): run `git init -b main` and commit the")
+        print("  files before recording anything, since git history is the audit trail")
     print("Next: fill in charter.yaml and baselines.yaml, then run `jw validate`.")
 
 
 def written(paths: Iterable[Path]) -> None:
     for path in paths:
-        print(f"wrote {path}")
+        print(f"wrote {shown(path)}")
 
 
 # -- jw score ---------------------------------------------------------------------------------
@@ -164,7 +179,10 @@ def scorecard_csv(card: Any) -> None:
 
 
 def _csv_cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    from jwcli.export.writers import csv_safe
+
+    # names and titles come from the charter: never a formula in the reader's spreadsheet
+    return "" if value is None else csv_safe(str(value))
 
 
 def _console() -> Any:
@@ -399,9 +417,11 @@ def review_refused(invalid: Any) -> None:
     """The findings that stop `jw review` (as `jw validate` prints them), then why it stopped."""
     found = [f for f in invalid.findings if isinstance(f, Finding)]
     if found:
-        sys.stdout.write("".join(f"{f.location()}: {f.severity}: {f.message}\n" for f in found))
+        sys.stdout.write(
+            "".join(f"{f.location()}: {f.severity}: {one_line(f.message)}\n" for f in found)
+        )
         sys.stdout.flush()
-    print(f"jw: error: {invalid.message}", file=sys.stderr)
+    print(f"jw: error: {escaped_lines(invalid.message)}", file=sys.stderr)
 
 
 def review_written(result: Any) -> None:
@@ -418,7 +438,7 @@ def review_written(result: Any) -> None:
     if result.draft_charter:
         print("note: the charter is still a draft; the pack and the commit say so", file=sys.stderr)
     for path in result.written:
-        print(f"wrote {path}")
+        print(f"wrote {shown(path)}")
     source = result.source
     if source is not None and source.dirty:
         print(
@@ -610,14 +630,14 @@ def add_findings(addition: Any, path: str) -> None:
     """What a new file would change: errors already there (not blocking) and the findings it
     adds. Warnings already there are not repeated: they are `jw validate`'s to report."""
     if addition.existing_errors:
-        _say(f"Already in the repository, not blocking {path}:")
+        _say(f"Already in the repository, not blocking {shown(path)}:")
         for f in addition.existing_errors:
             _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
     for f in addition.new:
         _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if addition.blocked:
         n = len(addition.new_errors)
-        _say(f"{path} would add {n} error{'s' * (n != 1)}: nothing written")
+        _say(f"{shown(path)} would add {n} error{'s' * (n != 1)}: nothing written")
 
 
 def late_data(late: Sequence[Any], path: str, *, asking: bool) -> None:
@@ -663,9 +683,9 @@ def also_committing(paths: Sequence[str]) -> None:
 
 
 def add_done(what: str, path: str, commit: str | None) -> None:
-    print(path)
+    print(shown(path))
     state = f"committed as {commit[:12]}" if commit else "not committed (--no-commit)"
-    _say(f"jw: added {what} in {path}, {state}")
+    _say(f"jw: added {what} in {shown(path)}, {state}")
 
 
 def assess_nothing() -> None:

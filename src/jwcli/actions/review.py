@@ -223,7 +223,7 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     if request.close:
         result.unmeasured = _unmeasured(rel, quarter)
         result.draft_charter = draft
-    result.written = write_pack(pack, folder, formats)
+    result.written = write_pack(pack, folder, formats, root=root)
     if request.close:
         from jwcli.history import git
 
@@ -371,10 +371,14 @@ def render_files(pack: ReviewPack, formats: Sequence[str]) -> dict[str, bytes]:
     return out
 
 
-def write_pack(pack: ReviewPack, folder: Path, formats: Sequence[str]) -> list[Path]:
-    """Write the requested formats into `folder` (jw's own files: replaced atomically)."""
-    from jwcli.write.files import replace_own
+def write_pack(
+    pack: ReviewPack, folder: Path, formats: Sequence[str], *, root: Path | None = None
+) -> list[Path]:
+    """Write the requested formats into `folder` (jw's own files: replaced atomically); never
+    through a symbolic link inside the repository at `root`."""
+    from jwcli.write.files import make_folder, replace_own
 
+    make_folder(folder, root)
     rendered = render_files(pack, formats)
     written: list[Path] = []
     for fmt in ("md", "html", "json"):

@@ -31,8 +31,12 @@ def unique_ids(path: str, section: str, items: Sequence[Any], what: str) -> Iter
 def unknown(
     path: str, loc: tuple[Any, ...], what: str, value: str, known: Iterable[str]
 ) -> Finding:
-    choices = ", ".join(sorted(known)) or "none are defined"
-    return Finding(path, f"unknown {what} `{value}`; known: {choices}", "reference", loc=loc)
+    from jwcli.suggest import did_you_mean
+
+    known = sorted(known)
+    choices = ", ".join(known) or "none are defined"
+    hint = did_you_mean(value, known)
+    return Finding(path, f"unknown {what} `{value}`{hint}; known: {choices}", "reference", loc=loc)
 
 
 @check

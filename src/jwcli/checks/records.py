@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from jwcli.analysis.charter_state import active_amendments, agree_command, charter_state
 from jwcli.checks.charter import unknown
 from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
-from jwcli.checks.registry import check
+from jwcli.checks.registry import check, record_check, scope
 from jwcli.model.findings import Finding, Loc, shorten
 from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Measurement, Update
 from jwcli.model.relationship import CHARTER_FILE, RECORDS_DIR, Relationship
@@ -102,13 +102,24 @@ def missing_record(path: str, loc: Loc, value: str, unloaded: set[str]) -> Findi
     return Finding(path, f"`{value}` names no record in records/", "reference", loc=loc)
 
 
-@check
-def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+def record_links(record: object) -> tuple[str, ...]:
+    """The ids of the records `record` names (RECORD_FIELDS): what its per-record findings may
+    depend on besides itself, the charter and the baselines."""
+    _, record_fields = _reference_fields(type(record))
+    return tuple(
+        value for field, _ in record_fields for _, value in _values(getattr(record, field))
+    )
+
+
+@record_check
+def record_references(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
     if rel.charter is None:
         return  # the charter's own findings say why; every reference would be noise
     vocab = vocabularies(rel)
     unloaded = unloaded_record_ids(rel)
-    for entry in rel.records.values():
+    for entry in scope(rel, only):
         record = entry.record
         vocabulary_fields, record_fields = _reference_fields(type(record))
         for field, what in vocabulary_fields:
@@ -163,9 +174,11 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             )
 
 
-@check
-def record_consistency(rel: Relationship, today: dt.date) -> Iterable[Finding]:
-    for entry in rel.records.values():
+@record_check
+def record_consistency(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
+    for entry in scope(rel, only):
         record = entry.record
         if record.date > today:
             yield Finding(

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from jwcli.cli import app, options, repo_root, today_of
 from jwcli.completion import (
+    complete_commitments,
     complete_kpis,
     complete_parties,
     complete_quarter_labels,
@@ -102,12 +103,13 @@ _COMPLETERS: dict[str, Any] = {
     "KPI": complete_kpis,
     "service": complete_services,
     "period": complete_quarter_labels,
+    "commitment": complete_commitments,
 }
 
 
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     metavar = _METAVARS.get(spec.name)
-    complete = _COMPLETERS.get(spec.refers_to or spec.name)
+    complete = _COMPLETERS.get(spec.refers_to or spec.name) or _COMPLETERS.get(spec.name)
     if spec.shape == "flag":
         annotation: Any = Annotated[bool, typer.Option(spec.option, help=_option_help(spec))]
         return inspect.Parameter(
@@ -233,6 +235,7 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         except w.FieldProblem as exc:
             problems[spec.name] = str(exc)
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
         if value is not None:
             data[spec.name] = value
     data.setdefault("date", today.isoformat())
@@ -240,6 +243,10 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         problems.setdefault(name, message)
     for name, message in w.reference_problems(kind, data, rel).items():
         problems.setdefault(name, message)
+    if "summary" not in data and not problems:
+        summary = w.default_summary(kind, data, rel)
+        if summary is not None:
+            data["summary"] = summary
 
     if edit:
         if problems:
@@ -393,12 +400,18 @@ def _ask_missing(kind: str, data: dict[str, Any], rel: Any, today: Any) -> dict[
     while True:
         missing = w.missing_fields(kind, data)
         if not missing:
-            return data
+            break
         spec = w.spec_of(kind, missing[0])
         if spec.shape == "mapping":
             data[spec.name] = _ask_mapping(spec, rel)
         else:
             data[spec.name] = _ask_field(kind, spec, data, rel, today)
+    for name in w.ASKED_WHEN_PROMPTING.get(kind, ()):
+        if data.get(name) is None:
+            value = _ask_field(kind, w.spec_of(kind, name), data, rel, today, optional=True)
+            if value is not None:
+                data[name] = value
+    return data
 
 
 def _from_numbers(answer: str, choices: list[Any], spec: FieldSpec) -> str:
@@ -414,19 +427,33 @@ def _from_numbers(answer: str, choices: list[Any], spec: FieldSpec) -> str:
     return ",".join(picked)
 
 
-def _ask_field(kind: str, spec: FieldSpec, data: dict[str, Any], rel: Any, today: Any) -> Any:
+def _ask_field(
+    kind: str,
+    spec: FieldSpec,
+    data: dict[str, Any],
+    rel: Any,
+    today: Any,
+    *,
+    optional: bool = False,
+) -> Any:
     from jwcli import output
     from jwcli.write import records as w
 
     choices = w.choices_for(spec, rel, today)
     output.add_question(spec.name, spec.help, choices)
+    default = "" if optional else w.prompt_default(kind, spec.name, data, rel, today)
     while True:
-        answer = typer.prompt(spec.name, err=True)
+        answer = typer.prompt(
+            w.prompt_for(kind, spec.name), default=default, show_default=bool(default), err=True
+        )
         try:
             value = w.convert(spec, _from_numbers(answer, choices, spec))
         except w.FieldProblem as exc:
             output.add_problem(str(exc))
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
+        if value is None and optional:
+            return None
         if value is None:
             output.add_problem(f"{spec.name} is required")
             continue
@@ -585,6 +612,24 @@ def assess(
         bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
     ] = False,
     late: _LATE = False,
+    form: Annotated[
+        bool,
+        typer.Option(
+            "--form",
+            help="Write an xlsx form to fill in offline instead of asking; read it back with "
+            "`jw import assessment FILE.xlsx`.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.xlsx",
+            help="With --form: where to write it (default: assessment-<quarter>-<assessor>.xlsx "
+            "here).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Rate the ten behaviours of each party (yourself too) for a quarter, with evidence.
 
@@ -604,6 +649,10 @@ def assess(
         raise DataInvalid("charter.yaml does not load; run `jw validate` and fix it first")
     parties = rel.charter.party_ids()
     fsm = rel.fiscal_year_start
+    if form and (rating or note):
+        raise UsageError("--form writes a form to fill in: leave out --rating and --note")
+    if out is not None and not form:
+        raise UsageError("--out is for --form: add --form to write a form")
     ask = interactive() and not rating
 
     missing = [o for o, v in (("--quarter", quarter), ("--assessor", assessor)) if v is None]
@@ -626,6 +675,11 @@ def assess(
     if unknown:
         raise UsageError(f"unknown party `{unknown[0]}`; known: {', '.join(parties)}")
     a.refuse_existing(root, the_quarter, assessor)
+    if form:
+        from jwcli.commands.importing import write_assessment_form
+
+        write_assessment_form(rel, the_quarter, assessor, targets, today, out)
+        return
 
     if rating:
         given = _given_ratings(rel, rating, note or [], targets)

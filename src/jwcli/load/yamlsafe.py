@@ -277,9 +277,37 @@ def parse(text: str, *, marks: bool = False, pure_python: bool = False) -> tuple
             message += " (a quote is not closed)"
         line = mark.line + 1 if mark is not None else 1
         col = mark.column + 1 if mark is not None else 1
+        if "mapping values are not allowed" in problem and mark is not None:
+            message, col = _colon_in_text(text, mark.line, mark.column)
         raise YamlProblem(message, line, col) from None
     except yaml.YAMLError as exc:  # reader errors carry an offset only
         raise YamlProblem(f"YAML syntax: {exc}") from None
+
+
+# `key: ` (or `- key: `) at the start of a line: the plain value begins where this match ends.
+_KEY_RE = re.compile(r"^\s*(?:-\s+)*(?:[^\s#'\"][^:#]*?|'[^']*'|\"[^\"]*\"):[ \t]+")
+
+
+def _colon_in_text(text: str, line0: int, col0: int) -> tuple[str, int]:
+    """YAML's "mapping values are not allowed" in words a person can act on, and the column to
+    act at: a plain value that holds `: ` must be quoted, from where the value starts."""
+    lines = text.splitlines()
+    row = lines[line0] if line0 < len(lines) else ""
+    key = _KEY_RE.match(row)
+    if key is not None and key.end() <= col0:
+        value = re.split(r"\s#", row[key.end() :], maxsplit=1)[0].rstrip()
+        quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
+        name = row[: key.end()].strip().lstrip("-").strip().rstrip(":").strip()
+        return (
+            f"YAML syntax: the value of `{name}` contains `: `, which YAML reads as a new key; "
+            f"put the whole text in quotes: {name}: {quoted}",
+            key.end() + 1,
+        )
+    return (
+        "YAML syntax: `: ` where a value goes on: if the line is a new key, fix its indentation; "
+        "if it is text that holds `: `, put the whole text in quotes",
+        col0 + 1,
+    )
 
 
 def _mark(event: Any) -> tuple[int, int]:

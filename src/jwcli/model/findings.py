@@ -13,6 +13,28 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character a terminal would act on or hide shown as an escape (`\\n`,
+    `\\x1b`, `\\u202e`): a file or folder name can neither forge a line of output, nor erase
+    or recolour the lines before it, nor reorder what a reader sees."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
 
 def shorten(text: str, limit: int = 40) -> str:
     """A value quoted in a message, cut to `limit` characters: a 100,000-digit number or a
@@ -39,9 +61,10 @@ class Finding:
         return self.severity == "error"
 
     def location(self) -> str:
+        # the one place a finding's path is formatted for people: escaped here
         if self.line is None:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col or 1}"
+            return visible(self.path)
+        return f"{visible(self.path)}:{self.line}:{self.col or 1}"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line or 0, self.col or 0, self.message)
