@@ -433,4 +433,5 @@ def test_jw_add_amendment_commits_the_edited_charter_with_it(story: Path) -> Non
     assert "committing charter.yaml with it" in result.stderr
     assert git(root, "status", "--porcelain") == ""
     files = git(root, "show", "--name-only", "--format=", "HEAD").splitlines()
-    assert files == ["charter.yaml", "records/2026-Q3/2026-08-01-target-eased-to-78-while-the.yaml"]
+    assert len(files) == 2 and files[0] == "charter.yaml"
+    assert files[1].startswith("records/2026-Q3/2026-08-01-target-eased")
