@@ -123,7 +123,7 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     """
     from jwcli.checks.records import record_links
     from jwcli.checks.registry import CHECKS, RECORD_CHECKS
-    from jwcli.checks.validate import validate
+    from jwcli.checks.validate import assign_quarters, validate
     from jwcli.load import cache as store
     from jwcli.load.positions import locate
     from jwcli.load.tree import BASELINES, CHARTER
@@ -174,6 +174,9 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     fresh: list[Finding] = []
     for scoped in RECORD_CHECKS:
         fresh.extend(scoped(rel, today, only))
+    # the same post-pass as validate(): findings stored in the state carry their quarter
+    assign_quarters(rel, findings)
+    assign_quarters(rel, fresh)
     locate(rel.root, findings)
     locate(rel.root, fresh)
 
