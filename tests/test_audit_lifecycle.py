@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import git, jw
-from tests.test_signoff_story import CHARTER, _jw, _ok, story
+from tests.test_signoff_story import CHARTER, _jw, _ok, built, story
 
-__all__ = ["story"]  # the fixture, shared with the sign-off story
+__all__ = ["built", "story"]  # the fixtures, shared with the sign-off story
 
 
 def _audit(root: Path, *extra: str) -> tuple[int, dict[str, Any]]:

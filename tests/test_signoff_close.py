@@ -205,3 +205,69 @@ def test_a_quarter_closed_on_another_branch_is_not_closed_here(
     again = jw("-C", str(root), *TODAY, "review", "--close", "-q", "2025-Q1")
     assert again.exit_code == 1
     assert "closed on another branch" in again.stderr and "merge" in again.stderr
+
+
+def test_jw_add_measurement_offers_to_supersede_the_reading_it_corrects(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    root = _repo(tmp_path / "r")
+    reading = (
+        "-C",
+        str(root),
+        "--today",
+        "2025-07-05",
+        "add",
+        "measurement",
+        "--kpi",
+        "first-time-fix",
+        "--period",
+        "2025-Q1",
+        "--date",
+        "2025-07-05",
+    )
+    first = jw(*reading, "--value", "70", "--id", "first-reading", "--summary", "Q1 reading")
+    assert first.exit_code == 0, first.output
+    # at a terminal, the earlier reading is offered (yes by default)
+    second = jw(
+        *reading,
+        "--value",
+        "78",
+        "--id",
+        "recount",
+        "--summary",
+        "Q1 recount",
+        env={"JW_INTERACTIVE": "1"},
+        input="\n",
+    )
+    assert second.exit_code == 0, second.output
+    assert "2025-07-05-first-reading: 70 (dated 2025-07-05)" in second.stderr
+    written = (root / "records/2025-Q1/2025-07-05-recount.yaml").read_text(encoding="utf-8")
+    assert "supersedes: 2025-07-05-first-reading" in written
+
+
+def test_closing_ends_the_measurement_grace(tmp_path: Path, isolated_git: dict[str, str]) -> None:
+    root = _repo(tmp_path / "r")
+    score = (
+        "-C",
+        str(root),
+        "--today",
+        "2025-07-12",
+        "score",
+        "--quarter",
+        "2025-Q1",
+        "--format",
+        "json",
+    )
+
+    def aligned() -> object:
+        doc = json.loads(jw(*score).stdout)
+        acme = next(p for p in doc["parties"] if p["party"] == "acme")
+        return next(b for b in acme["behaviours"] if b["id"] == "objectives-aligned")["score"]
+
+    # 2025-Q1 ended 30 June; its 30-day grace runs to 30 July: the unmeasured KPI is awaited
+    assert aligned() is None
+    assert jw("-C", str(root), *TODAY, "review", "--close", "-q", "2025-Q1").exit_code == 0
+    # closed on 10 July: the grace is over, the KPI counts 0 (indicator 1 + 4 * 0 = 1)
+    assert aligned() == 1.0
+    doc = json.loads(jw(*score).stdout)
+    assert doc["signed_off"]["changed"] == []  # the signed-off figures counted it 0 too

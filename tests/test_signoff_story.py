@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import git, jw
+from tests.helpers import git, git_env, jw
 
 CHARTER = """\
 relationship: Story Partnership
@@ -84,14 +85,36 @@ def _ok(result) -> str:  # type: ignore[no-untyped-def]
     return str(result.stdout)
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The story up to the close of 2026-Q2, built once; each test works on its own copy."""
+    base = tmp_path_factory.mktemp("signoff-story")
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in git_env(base / "_home").items():
+            mp.setenv(key, value)
+        mp.delenv("JW_TODAY", raising=False)
+        _build(base / "story", mp)
+    return base / "story"
+
+
 @pytest.fixture
-def story(tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Path:
+def story(
+    built: Path, tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    import jwcli.actions.review
+
+    monkeypatch.setattr(jwcli.actions.review, "real_today", lambda: dt.date(2026, 12, 1))
+    root = tmp_path / "story"
+    shutil.copytree(built, root, symlinks=True)
+    return root
+
+
+def _build(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Init, fill in, agree, Q1 and Q2 data, Q2 closed on 2026-07-15."""
     import jwcli.actions.review
 
     # the real clock must be past the quarters of the story, whenever the suite runs
     monkeypatch.setattr(jwcli.actions.review, "real_today", lambda: dt.date(2026, 12, 1))
-    root = tmp_path / "story"
     _ok(jw("init", str(root)))
     (root / "charter.yaml").write_text(CHARTER, encoding="utf-8")
     (root / "baselines.yaml").write_text(BASELINES, encoding="utf-8")
@@ -181,7 +204,6 @@ def story(tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.Monk
     body = git(root, "log", "-1", "--format=%B")
     assert "Jw-Kind: review\nJw-Quarter: 2026-Q2\nJw-Today: 2026-07-15" in body
     assert "Draft charter" not in body
-    return root
 
 
 def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path) -> None:

@@ -65,7 +65,8 @@ def late_check(
             if a.folder == str(quarter):
                 reasons.append(f"{a.path}: an assessment of {quarter}")
         if reasons:
-            changed = _changes(rel, today, quarter, records, assessments)
+            days = {c.quarter: c.as_of for c in closes.closed.values()}
+            changed = _changes(rel, today, quarter, records, assessments, days)
             found.append(LateQuarter(quarter, close, tuple(reasons), changed))
     return found
 
@@ -76,6 +77,7 @@ def _changes(
     quarter: Quarter,
     records: Sequence[RecordEntry],
     assessments: Sequence[AssessmentEntry],
+    closes: dict[Quarter, dt.date],
 ) -> tuple[ChangedFigure, ...]:
     from jwcli.actions.signoff import differences
     from jwcli.analysis.scoring import score_quarter
@@ -89,8 +91,8 @@ def _changes(
     )
     causes = tuple(e.id for e in records) + tuple(a.path for a in assessments)
     try:
-        was = score_quarter(rel, quarter, today)
-        now = score_quarter(after, quarter, today)
+        was = score_quarter(rel, quarter, today, closes)
+        now = score_quarter(after, quarter, today, closes)
     except Exception:  # the figures are a courtesy: data with errors may not score
         return ()
     return tuple(

@@ -213,7 +213,8 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     else:
         audit = NO_AUDIT
     source = _source(snap)
-    pack = build_review(rel, quarter, today, source=source, audit=audit)
+    days = snap.close_days()
+    pack = build_review(rel, quarter, today, source=source, audit=audit, closes=days)
     draft = is_draft(rel)
     view = _sign_off_view(snap, quarter, draft)
     # the pack's scores are exactly `jw score --format json`, which carries the sign-off

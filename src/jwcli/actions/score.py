@@ -31,10 +31,14 @@ def score(
     from jwcli.analysis.quarters import is_finished
     from jwcli.analysis.scoring import score_quarter
 
-    card = score_quarter(rel, quarter, today)
-    sign_off = None
-    if is_finished(quarter, today, rel.fiscal_year_start):
-        sign_off = signed_off(loaded(root, rel, today), quarter, card)
+    if not is_finished(quarter, today, rel.fiscal_year_start):
+        # an unfinished quarter cannot have been closed: no history is read for it
+        card = score_quarter(rel, quarter, today)
+        sign_off = None
+    else:
+        snap = loaded(root, rel, today)
+        card = score_quarter(rel, quarter, today, snap.close_days())
+        sign_off = signed_off(snap, quarter, card)
     if party is not None:
         card = card.for_party(party)
         if sign_off is not None:

@@ -95,8 +95,12 @@ def _quarter_sign_off(
         items = _items(rel, then_rel, quarter, changes)
         if any(item.path not in reported for item in items):
             if now is None:
-                now = score_quarter(rel, quarter, snap.today)
-            then = score_quarter(then_rel, quarter, close.as_of)
+                now = score_quarter(rel, quarter, snap.today, snap.close_days())
+            # at the close, only the closes made by then (this one included) had ended a grace
+            then_closes = {
+                c.quarter: c.as_of for c in snap.closes().closed.values() if c.order <= close.order
+            }
+            then = score_quarter(then_rel, quarter, close.as_of, then_closes)
             figures = differences(then, now)
     changed = _with_causes(figures, items)
     signed = SignedOff(

@@ -25,6 +25,7 @@ from jwcli.model.relationship import (
     REVIEWS_DIR,
     Relationship,
 )
+from jwcli.quarters import Quarter
 
 # What jw reads from a revision: the data, never attachments or packs (they can be large).
 DATA_PATHS = (CHARTER_FILE, BASELINES_FILE, f"{RECORDS_DIR}/", f"{ASSESSMENTS_DIR}/")
@@ -55,6 +56,11 @@ class Snapshot:
 
                 self._closes = find_closes(self.root, self.commit)
         return self._closes
+
+    def close_days(self) -> dict[Quarter, dt.date]:
+        """The day each closed quarter was signed off as of (its `Jw-Today`): a close ends
+        the quarter's measurement grace, in every figure computed from this snapshot."""
+        return {q: c.as_of for q, c in self.closes().closed.items()}
 
     def close(self) -> None:
         if self._tmp is not None:

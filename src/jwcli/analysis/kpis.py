@@ -7,6 +7,7 @@ no measurement is *awaiting* (left out of attainment and of the red count), not 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -122,11 +123,14 @@ def kpi_series(
     quarter: Quarter,
     count: int = 8,
     today: dt.date | None = None,
+    closes: Mapping[Quarter, dt.date] | None = None,
 ) -> list[KpiStatus]:
-    """One KPI over `count` quarters ending with `quarter`, oldest first (for trend charts)."""
+    """One KPI over `count` quarters ending with `quarter`, oldest first (for trend charts);
+    `closes`: the day each closed quarter was signed off (a close ends its grace)."""
     idx = index_of(rel)
     kpi = next(k for k in idx.charter.kpis if k.id == kpi_id)
-    return [_status(idx, kpi, q, today) for q in last_quarters(quarter, count)]
+    shut = closes or {}
+    return [_status(idx, kpi, q, today, shut.get(q)) for q in last_quarters(quarter, count)]
 
 
 def kpi_attainment(statuses: list[KpiStatus]) -> Fraction | None:

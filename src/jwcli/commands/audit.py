@@ -90,9 +90,13 @@ def status(
     rel = load_valid(opts)
 
     from jwcli import output
+    from jwcli.actions.snapshot import loaded
     from jwcli.analysis.status import status as compute_status
 
-    found = compute_status(rel, today_of(opts))
+    today = today_of(opts)
+    # a close ends its quarter's measurement grace and the misses it acknowledges
+    closes = loaded(repo_root(opts), rel, today).close_days()
+    found = compute_status(rel, today, closes)
     output.status_report(found, fmt)
     if check and found.overdue_items:
         output.status_overdue(found.overdue_items)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -101,15 +101,17 @@ def build_review(
     *,
     source: Source,
     audit: AuditView = NO_AUDIT,
+    closes: Mapping[Quarter, dt.date] | None = None,
 ) -> ReviewPack:
     """The review pack of `quarter`, judged as of its last day or `today`, whichever is earlier.
 
-    `rel` must be valid (the caller validated it); `source` and `audit` come from git and are
+    `rel` must be valid (the caller validated it); `source`, `audit` and `closes` (the day each
+    closed quarter was signed off, which ends its measurement grace) come from git and are
     passed in so that this stays a pure function of its inputs.
     """
     idx = index_of(rel)
-    card = score_quarter(rel, quarter, today)
-    b = _Builder(rel, idx, quarter, today, card)
+    card = score_quarter(rel, quarter, today, closes)
+    b = _Builder(rel, idx, quarter, today, card, dict(closes or {}))
     cover = b.cover(source)
     scorecard = b.scorecard()
     commitments = b.commitments()
@@ -154,6 +156,7 @@ class _Builder:
     quarter: Quarter
     today: dt.date
     card: Scorecard
+    closes: dict[Quarter, dt.date]
 
     def __post_init__(self) -> None:
         self.charter = self.idx.charter
@@ -280,7 +283,7 @@ class _Builder:
             self.quarter
         ]
         for kpi in self.charter.kpis:
-            series = kpi_series(self.rel, kpi.id, self.quarter, len(shown), self.today)
+            series = kpi_series(self.rel, kpi.id, self.quarter, len(shown), self.today, self.closes)
             now = series[-1]
             views.append(
                 KpiView(
