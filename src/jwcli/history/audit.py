@@ -42,13 +42,15 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jwcli.errors import DataInvalid, GitProblem, UsageError
 from jwcli.history import git
-from jwcli.history.closes import Closes
 from jwcli.model.findings import Finding
 from jwcli.quarters import Quarter
+
+if TYPE_CHECKING:  # closes.py imports the models, which audit loads only while git walks
+    from jwcli.history.closes import Closes
 
 CHARTER_FILE = "charter.yaml"
 BASELINES_FILE = "baselines.yaml"
@@ -199,11 +201,9 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     since_commit = git.resolve_commit(root, since) if since and since_date is None else None
 
     from jwcli.history import audit_cache
-    from jwcli.history.closes import find_closes
 
     head = git.head_commit(root) or ""
-    remembered = audit_cache.load(root)
-    cached = remembered.get("report") if since is None and remembered.get("head") == head else None
+    cached = audit_cache.load_report(root, head) if since is None else None
     if cached is not None:
         try:
             report = _from_cache(cached)
@@ -211,6 +211,8 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         except (KeyError, TypeError, ValueError):
             cached = None
     if cached is not None:
+        from jwcli.history.closes import find_closes
+
         closes = find_closes(root, read=review)
         report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
         return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
@@ -227,7 +229,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     log = git.Log(root, signatures=guessed)
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-    current = _current_state(root, head_charter, tree, remembered.get("facts", {}))
+    current = _current_state(root, head_charter, tree, audit_cache.load_facts(root))
     signing = current.charter.governance.require_signed_commits
     commits = log.commits()
     if signing and not guessed:  # the setting is written in a way the quick look missed
@@ -237,6 +239,8 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         for c in commits
         if c.trailers.get("Jw-Kind", "").strip().lower() == "review"
     ]
+    from jwcli.history.closes import find_closes
+
     closes = find_closes(root, read=review)
     excluded: set[str] = set()
     if since_commit is not None:
