@@ -210,7 +210,7 @@ def _moved_env(repo: Path) -> dict[str, str]:
 
     env = _cold_env()
     subprocess.run([str(JW), "-C", str(repo), "audit"], capture_output=True, env=env, check=False)
-    (cache,) = (Path(env["XDG_CACHE_HOME"]) / "jw" / "audit").glob("*.json")
+    (cache,) = (Path(env["XDG_CACHE_HOME"]) / "jw" / "audit").glob("*-report.json")
     data = json.loads(cache.read_text())
     data["head"] = "0" * 40
     cache.write_text(json.dumps(data))
