@@ -392,8 +392,9 @@ def _facts(blob: bytes | None, fiscal_year_start: int) -> Facts:
         record_quarter(record, fiscal_year_start),
         Quarter.of(record.due, fiscal_year_start) if isinstance(record, Commitment) else None,
         record.superseded_ids,
-        getattr(record, "service", None),
-        getattr(record, "party", None),
+        # the fields as stored: getattr on a field a kind lacks takes pydantic's slow path
+        record.__dict__.get("service"),
+        record.__dict__.get("party"),
         isinstance(record, Cost) and record.project is None,
         record if isinstance(record, Amendment) else None,
     )
@@ -478,9 +479,17 @@ def _current_state(
     fys = charter.fiscal_year_start
     facts: dict[str, Facts] = _decode_facts(remembered, fys)
     blobs = git.read_blobs(root, [e.oid for e in entries if e.oid not in facts])
-    for e in entries:
-        if e.oid not in facts:
-            facts[e.oid] = _facts(blobs[e.oid], fys)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects and no cycles, as in the loader
+    try:
+        for e in entries:
+            if e.oid not in facts:
+                facts[e.oid] = _facts(blobs[e.oid], fys)
+    finally:
+        if collecting:
+            gc.enable()
     found_amendments = {
         e.path: facts[e.oid].model for e in entries if facts[e.oid].model is not None
     }
