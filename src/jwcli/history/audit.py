@@ -420,13 +420,22 @@ def _encode_facts(facts: dict[str, Facts], fys: int) -> dict[str, list[Any]]:
 
 def _decode_facts(remembered: dict[str, list[Any]], fys: int) -> dict[str, Facts]:
     found = {}
+    labels: dict[str, Quarter | None] = {}  # a few dozen quarters for thousands of records
+
+    def quarter_of(label: str | None) -> Quarter | None:
+        if not label:
+            return None
+        if label not in labels:
+            labels[label] = Quarter.from_label(label)
+        return labels[label]
+
     for oid, (kind, quarter, due, supersedes, service, party, run_cost, at) in remembered.items():
         if at != fys:  # quarters depend on the fiscal year
             continue
         found[oid] = Facts(
             kind,
-            Quarter.from_label(quarter) if quarter else None,
-            Quarter.from_label(due) if due else None,
+            quarter_of(quarter),
+            quarter_of(due),
             tuple(supersedes),
             service,
             party,
