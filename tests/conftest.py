@@ -25,13 +25,9 @@ def _no_ambient_today(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("JW_TODAY")
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """jw's per-user caches (the remembered audit) go to a folder of the test session's own."""
-    old = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
-    yield
-    if old is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = old
+@pytest.fixture(autouse=True)
+def _private_cache_key(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jw's per-user cache secret lives under XDG_CACHE_HOME: keep the tests' out of the home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "_xdg_cache"))

@@ -216,8 +216,15 @@ FILES: dict[str, str] = {
         parties="[south]",
         trigger="slipping-commitments",
     ),
+    # dated 5 Jul, within Q1's answer window: it says it is about Q2
     R + "e-2.yaml": record(
-        "escalation", "2025-07-05", "Coffee with north", level=1, parties="[north]"
+        "escalation",
+        "2025-07-05",
+        "Coffee with north",
+        level=1,
+        parties="[north]",
+        trigger="slipping-commitments",
+        quarter="2025-Q2",
     ),
     R + "e-3.yaml": record(
         "escalation",
@@ -225,6 +232,8 @@ FILES: dict[str, str] = {
         "Coffee with north, agreed",
         level=1,
         parties="[north]",
+        trigger="slipping-commitments",
+        quarter="2025-Q2",
         supersedes="e-2",
         outcome="New dates agreed",
     ),

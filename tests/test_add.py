@@ -313,6 +313,8 @@ CASES: dict[str, tuple[list[str], dict[str, Any]]] = {
             "level": 1,
             "parties": ["acme", "north"],
             "trigger": "slipping-commitments",
+            # always written: 06-15 is past 2025-Q4's respond-by (04-14), so its own quarter
+            "quarter": "2026-Q1",
             "summary": "Coffee with Acme's lead",
         },
     ),
@@ -435,8 +437,9 @@ def test_an_existing_id_anywhere_in_records_is_refused_and_untouched(tmp_path: P
     root = _repo(tmp_path, {"records/old/2026-06-15-book-rooms-early.yaml": "kind: [broken\n"})
     before = snapshot(root)
     result = _add(
-        root, "lesson", "--party", "north", "--summary", "Book rooms early", "--date", "2026-06-15"
-    )
+        root, "lesson", "--party", "north", "--summary", "Early", "--date", "2026-06-15",
+        "--id", "book-rooms-early",
+    )  # fmt: skip
     assert result.exit_code == 1
     assert "records/old/2026-06-15-book-rooms-early.yaml" in result.stderr
     assert snapshot(root) == before
@@ -624,7 +627,8 @@ def test_prompts_ask_for_missing_fields_and_re_ask_bad_answers(tmp_path: Path) -
     root = _repo(tmp_path)
     # party: an unknown id (re-asked), then choice 1 (north, the charter's first party);
     # due: an impossible date (re-asked), then a good one.
-    answers = "nobody\n1\n2026-13-01\n2026-06-30\n"
+    # then `to`, optional, left blank.
+    answers = "nobody\n1\n2026-13-01\n2026-06-30\n\n"
     result = _add(
         root, "commitment", "--summary", "Share the rota", "--no-commit", env=TTY, input=answers
     )
@@ -790,6 +794,8 @@ def test_two_jw_processes_adding_the_same_id_exactly_one_wins(tmp_path: Path) ->
         "north",
         "--summary",
         "Same id",
+        "--id",
+        "same-id",  # a generated id would move aside to -2 instead (issue 12)
         "--no-commit",
     ]
     env = {**os.environ, "JW_INTERACTIVE": "0"}
@@ -843,8 +849,9 @@ def test_no_commit_leaves_the_file_uncommitted(
 
 
 def test_an_index_lock_is_exit_3_with_the_file_kept_and_the_lock_untouched(
-    tmp_path: Path, isolated_git: dict[str, str]
+    tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("jwcli.history.git.LOCK_WAIT_S", 0.1)  # jw waits for a lock briefly
     root = _repo(tmp_path)
     _git_repo(root)
     lock = root / ".git" / "index.lock"

@@ -141,14 +141,15 @@ def test_attainment_counts_unmeasured_as_zero(tmp_path: Path) -> None:
             ),
         },
     )
-    rel = load_checked(root, "2025-10-15")
+    # 2025-11-15 is 46 days after Q2 ends: the 30-day measurement grace is over
+    rel = load_checked(root, "2025-11-15")
     statuses = kpi_statuses(rel, Q2, owner="acme")
     assert [(s.kpi.id, s.rag) for s in statuses] == [
         ("first-time-fix", "green"),
         ("call-wait", "amber"),
         ("backlog", None),
     ]
-    card = score_quarter(rel, Q2, dt.date(2025, 10, 15))
+    card = score_quarter(rel, Q2, dt.date(2025, 11, 15))
     b = card.party("acme").behaviour("objectives-aligned")
     # x = (1 + 0.5 + 0) / 3 = 0.5; indicator 1 + 4 × 0.5 = 3; the only component -> score 3
     assert b.indicator_x == Fraction(1, 2)
@@ -162,8 +163,8 @@ def test_attainment_counts_unmeasured_as_zero(tmp_path: Path) -> None:
 
 def test_kpi_owned_but_never_measured_scores_red(tmp_path: Path) -> None:
     root = write_repo(tmp_path, {})
-    rel = load_checked(root, "2025-10-15")
-    card = score_quarter(rel, Q2, dt.date(2025, 10, 15))
+    rel = load_checked(root, "2025-11-15")  # after the 30-day grace that followed 2025-09-30
+    card = score_quarter(rel, Q2, dt.date(2025, 11, 15))
     b = card.party("acme").behaviour("objectives-aligned")
     # one KPI, unmeasured: x = 0, indicator 1 + 0 = 1, red (deliberate: untested is not aligned)
     assert b.indicator_x == 0

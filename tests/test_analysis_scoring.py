@@ -220,7 +220,7 @@ def test_overall_health_and_a_party_without_data(tmp_path: Path) -> None:
             "records/obs-north.yaml": _obs("north", "positive"),
         },
     )
-    card = _card(root)
+    card = _card(root, today="2025-11-05")  # after Q2's 30-day measurement grace
     acme, north, south = card.party("acme"), card.party("north"), card.party("south")
     # acme: objectives-aligned 1 (its KPI unmeasured), critical-friend 5, innovation 1 (no
     # ideas this quarter: x = 0) -> overall (1 + 5 + 1) / 3 = 7/3 = 2.33, red

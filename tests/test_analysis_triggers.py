@@ -116,11 +116,12 @@ def test_behaviour_score_names_the_behaviours(tmp_path: Path) -> None:
         ),
     }
     root = write_repo(tmp_path, files)
-    c = card(root, Q2, "2025-10-01")
+    c = card(root, Q2, "2025-11-05")  # after Q2's 30-day measurement grace
     t = fired(c, "red-behaviour")["acme"]
     # acme: objectives-aligned 1 (KPI unmeasured), critical-friend 1 (one negative), innovation
     # 1 (no ideas); commercial-trust 5 does not meet "below 2.5". The same trigger fired in Q1
-    # (objectives-aligned and innovation were 1 then too) and nobody answered it by 07-14, so
+    # (objectives-aligned and innovation were 1 then too) and nobody answered it by 08-13 (a
+    # behaviour-score trigger: 06-30 + 30 days of grace + 14 days of level 1), so
     # flexible-charter is 0 of 1 -> 1 as well. One entry, four behaviours, in charter order.
     names = ["objectives-aligned", "flexible-charter", "critical-friend", "innovation"]
     assert t.behaviours == tuple(names)
@@ -147,7 +148,7 @@ def test_overall_and_kpi_red_count(tmp_path: Path) -> None:
         "records/idea.yaml": rec("innovation", "2025-08-01", party="north", status="adopted"),
     }
     root = write_repo(tmp_path, files)
-    c = card(root, Q2, "2025-10-01")
+    c = card(root, Q2, "2025-11-05")  # after Q2's 30-day measurement grace
     assert fired(c, "star")["north"].value == Decimal("5.00")
     # acme's one KPI is unmeasured: kpi-red-count 1 > 0; north and south own none: missing
     assert {p: t.value for p, t in fired(c, "red-kpis").items()} == {"acme": 1}
@@ -273,7 +274,7 @@ def test_flexible_charter_window_not_closed_is_left_out(tmp_path: Path) -> None:
     assert north.indicator_x is None  # unanswered, but it may still be answered: left out
 
 
-def test_flexible_charter_escalation_must_match_party_trigger_level_and_window(
+def test_flexible_charter_escalation_must_name_party_trigger_quarter_in_window(
     tmp_path: Path,
 ) -> None:
     charter = charter_with(
@@ -282,15 +283,24 @@ def test_flexible_charter_escalation_must_match_party_trigger_level_and_window(
     )
     files = flexible_files(
         **{
-            # names no trigger but level 2 >= both triggers' levels: answers both, for acme
-            "esc-a": esc("2025-06-20", ["acme"], level=2),
-            # north: level 1 without a trigger answers `slipping` (level 1) but not
-            # `slipping-hard` (level 2)
-            "esc-n": esc("2025-07-01", ["north"], level=1),
+            # names the level-2 trigger: answers it and, climbing the ladder, the level-1
+            # trigger on the same metric; dated 06-20 it is about its own quarter Q1 (06-20 is
+            # after Q4's respond-by 2025-03-31 + 30 = 04-30)
+            "esc-a": esc("2025-06-20", ["acme"], level=2, trigger="slipping-hard"),
+            # north: names no trigger, so it answers nothing whatever its level
+            "esc-n": esc("2025-07-01", ["north"], level=2),
+            # north, `slipping`, 07-05: on or before Q1's respond-by 07-14, so about Q1
+            "esc-n1": esc("2025-07-05", ["north"], trigger="slipping"),
             # about south only: answers nothing of north's
             "esc-s": esc("2025-07-01", ["south"], level=2, trigger="slipping-hard"),
-            # north, `slipping-hard`, but after its window (Q1 end + 30 = 2025-07-30)
-            "esc-late": esc("2025-07-31", ["north"], level=2, trigger="slipping-hard"),
+            # north, `slipping-hard`, in the window but about Q2: answers nothing of Q1
+            "esc-q2": esc(
+                "2025-07-20", ["north"], level=2, trigger="slipping-hard", quarter="2025-Q2"
+            ),
+            # north, `slipping-hard`, about Q1, but after its window (Q1 end + 30 = 2025-07-30)
+            "esc-late": esc(
+                "2025-07-31", ["north"], level=2, trigger="slipping-hard", quarter="2025-Q1"
+            ),
         }
     )
     files["charter.yaml"] = charter
@@ -299,10 +309,14 @@ def test_flexible_charter_escalation_must_match_party_trigger_level_and_window(
     acme = c.party("acme").behaviour("flexible-charter")
     # acme: both triggers fired (x = 0 < 0.8 and < 0.5), both answered by esc-a: 2 of 2
     assert acme.indicator_x == 1 and acme.records == ("esc-a",)
-    # north: slipping answered by esc-n, slipping-hard not answered in time: 1 of 2
+    # north: slipping answered by esc-n1, slipping-hard not answered in time: 1 of 2
     north = c.party("north").behaviour("flexible-charter")
-    assert north.indicator_x == Fraction(1, 2)
+    assert north.indicator_x == Fraction(1, 2) and north.records == ("esc-n1",)
     assert north.components["indicator"].value == 3  # 1 + 4 × 0.5
+    q1 = {(t.party, t.trigger): t for t in card(root, Q1, "2025-10-01").triggers}
+    # the late naming acknowledges the miss but does not answer it
+    hard = q1[("north", "slipping-hard")]
+    assert hard.answered_by is None and hard.acknowledged_by == "esc-late"
 
 
 def test_flexible_charter_step_closed_by_a_later_record_counts_from_its_first_date(

@@ -196,10 +196,11 @@ def test_init_writes_a_github_workflow_that_validates_and_scores(
     text = (target / ".github/workflows/jw.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)  # valid YAML, read the way YAML 1.1 tools read it
     assert set(workflow["on"]) == {"pull_request", "push"}
-    assert workflow["env"]["JW_PACKAGE"] == f"jwcli=={__version__}"
+    requirements = (target / "jw-requirements.txt").read_text(encoding="utf-8")
+    assert requirements.splitlines()[-1] == f"jwcli=={__version__}"
     (job,) = workflow["jobs"].values()
     runs = [step.get("run", "") for step in job["steps"]]
-    assert any('pip install "$JW_PACKAGE"' in run for run in runs)
+    assert "python -m pip install -r jw-requirements.txt" in runs
     assert "jw validate --format github" in runs
     summary = next(run for run in runs if "GITHUB_STEP_SUMMARY" in run)
     assert "jw score" in summary and '>> "$GITHUB_STEP_SUMMARY"' in summary

@@ -100,7 +100,7 @@ date: 2026-05-12
 party: acme
 summary: Patch on Tuesdays.
 """
-REC = "records/2026-Q1/2026-05-12-lesson.yaml"
+REC = "records/2026-Q2/2026-05-12-lesson.yaml"
 
 
 def make_repo(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:
@@ -109,7 +109,10 @@ def make_repo(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Pa
         "charter.yaml": CHARTER,
         "baselines.yaml": BASELINES,
         REC: LESSON,
-        AGREEMENT_PATH: AGREEMENT.replace("north, south, acme", "north, acme"),
+        # its calendar-year charter files 2025-04-01 under 2025-Q2
+        AGREEMENT_PATH.replace("2025-Q1", "2025-Q2"): AGREEMENT.replace(
+            "north, south, acme", "north, acme"
+        ),
     }
     base.update(files or {})
     return write_repo(tmp_path / "repo", base, charter=False)

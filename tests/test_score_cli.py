@@ -25,6 +25,7 @@ TOP_KEYS = {
     "as_of",
     "health_rag",
     "signed_off",
+    "provisional",
 }
 PARTY_KEYS = {"party", "overall", "behaviours", "name", "overall_rag"}
 BEHAVIOUR_KEYS = {
@@ -53,6 +54,7 @@ TRIGGER_KEYS = {
     "threshold",
     "respond_by",
     "answered_by",
+    "provisional",
 }
 BEHAVIOUR_ORDER = [
     "objectives-met",
@@ -176,6 +178,7 @@ def test_json_has_every_documented_key(tmp_path: Path) -> None:
             "threshold": 0.8,
             "respond_by": "2025-10-14",
             "answered_by": None,
+            "provisional": False,
         }
     ]
 
@@ -324,7 +327,8 @@ def test_explain_lists_components_inputs_and_record_ids(tmp_path: Path) -> None:
     assert "com-2: missed" in out
     assert "ratings: north 5, south 2" in out
     assert "owns no KPIs" not in out  # acme owns first-time-fix
-    assert "first-time-fix: unmeasured (0)" in out
+    # 20 days after the quarter: within the 30-day measurement grace, left out, not 0
+    assert "every KPI it owns awaits its measurement (grace until 2025-10-30)" in out
 
 
 def test_csv_one_row_per_party_and_behaviour(tmp_path: Path) -> None:

@@ -190,3 +190,18 @@ def test_review_with_no_close_says_so(tmp_path: Path, isolated_git: dict[str, st
     md = (out / "review.md").read_text(encoding="utf-8")
     assert "No quarter has been closed yet" in md
     assert json.loads((out / "review.json").read_text("utf-8"))["scores"]["signed_off"] is None
+
+
+def test_a_quarter_closed_on_another_branch_is_not_closed_here(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    root = _repo(tmp_path / "r")
+    git(root, "switch", "-q", "-c", "elsewhere")
+    assert jw("-C", str(root), *TODAY, "review", "--close", "-q", "2025-Q1").exit_code == 0
+    git(root, "switch", "-q", "main")
+    # not closed in main's history: the pack may be rendered, and late data is not late
+    score = jw("-C", str(root), *TODAY, "score", "--quarter", "2025-Q1", "--format", "json")
+    assert json.loads(score.stdout)["signed_off"] is None
+    again = jw("-C", str(root), *TODAY, "review", "--close", "-q", "2025-Q1")
+    assert again.exit_code == 1
+    assert "closed on another branch" in again.stderr and "merge" in again.stderr

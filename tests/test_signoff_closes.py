@@ -75,6 +75,12 @@ def test_a_close_commit_is_found_by_its_trailers_and_the_tag_checked(
     assert find_closes(root).closed[Q1].tag_status == "moved"
     git(root, "tag", "-d", "review/2025-Q1")
     assert find_closes(root).closed[Q1].tag_status == "missing"
+    # the latest close is the last in the history, whatever its quarter
+    _close(root, Quarter(2024, 4), "2025-07-21", "2025-07-21T09:00:00+00:00")
+    closes = find_closes(root)
+    latest = closes.latest()
+    assert latest is not None and latest.quarter == Quarter(2024, 4)
+    assert closes.previous(Q2) == closes.closed[Q1]
     # the history before the close does not see it closed
     assert find_closes(root, f"{first}~1").closed == {}
 
@@ -182,3 +188,19 @@ def test_late_records_by_period_supersedes_chain_due_date_and_assessments(
         rec("cost", "2025-08-11", service="helpdesk", party="south", period="2025-Q1", amount=9)
     )
     assert "records/2025-Q1/hidden.yaml" in changes_since(root, close, None).added
+
+
+def test_a_shallow_clone_cannot_say_what_was_signed_off(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    import pytest
+
+    from jwcli.errors import GitProblem
+
+    root = _repo(tmp_path / "r")
+    commit_files(root, {"x.txt": "x\n"}, "More", date="2025-07-02T09:00:00+00:00")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{root}", str(shallow))
+    with pytest.raises(GitProblem) as caught:
+        find_closes(shallow)
+    assert caught.value.exit_code == 3 and "git fetch --unshallow" in str(caught.value.hint)

@@ -218,6 +218,8 @@ def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path
 
     _ok(_jw(root, "2026-07-20", *late_cost, "--late"))
     assert "Jw-Late: 2026-Q2" in git(root, "log", "-1", "--format=%B")
+    # filed under the quarter it belongs to (its period), not the one of its date
+    assert (root / "records/2026-Q2/2026-07-20-late-invoice.yaml").is_file()
 
     # a second reading of the KPI for Q2 must say what it corrects
     reading = (
@@ -311,6 +313,27 @@ def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path
             },
         ],
     }
+    # --party narrows the changes to that party's (health is always the relationship's)
+    north = json.loads(
+        _ok(
+            _jw(
+                root,
+                "2026-07-25",
+                "score",
+                "--quarter",
+                "2026-Q2",
+                "--party",
+                "north",
+                "--format",
+                "json",
+            )
+        )
+    )
+    assert [(c["party"], c["figure"]) for c in north["signed_off"]["changed"]] == [
+        (None, "health"),
+        ("north", "cost-optimisation"),
+        ("north", "overall"),
+    ]
     # an open quarter has no sign-off
     open_q = json.loads(
         _ok(_jw(root, "2026-10-05", "score", "--quarter", "2026-Q3", "--format", "json"))
@@ -347,6 +370,9 @@ def test_late_data_is_refused_without_late_and_shows_what_it_changes(story: Path
     _ok(_jw(root, "2026-07-25", "review", "-q", "2026-Q2", "--out", str(root / "copy")))
     copy = (root / "copy/review.md").read_text(encoding="utf-8")
     assert "**Signed off** on 15 July 2026" in copy and "6 figures differ" in copy
+    assert "| north cost-optimisation | 3.00 | 2.00 | 2026-07-20-late-invoice |" in copy
+    html = (root / "copy/review.html").read_text(encoding="utf-8")
+    assert '<td>acme trigger red-kpis</td><td class="num">fired</td>' in html
 
 
 def test_closing_twice_refuses_and_a_missing_tag_is_put_back(story: Path) -> None:

@@ -115,7 +115,9 @@ def test_status_lists_what_needs_attention(tmp_path: Path) -> None:
     soon = [(c["id"], c["due"], c["days"]) for c in data["commitments_due_soon"]]
     assert soon == [("2025-05-05-soon", "2025-07-25", 5), ("2025-05-02-moved", "2025-07-31", 11)]
     assert data["kpi_quarter"] == "2025-Q1"
-    assert data["unmeasured_kpis"] == ["first-time-fix"]
+    # 20 days after 2025-06-30: within the 30-day measurement grace (until 2025-07-30)
+    assert data["unmeasured_kpis"] == []
+    assert data["awaiting_kpis"] == ["first-time-fix"] and data["measure_by"] == "2025-07-30"
     # acme had two commitments due in 2025-Q1 (06-15 and 06-30), neither delivered: on-time
     # rate 0/2 = 0 < 0.8, so `slipping-commitments` fires (level 1: respond within 14 days of
     # 2025-06-30, by 2025-07-14); no escalation answers it
@@ -197,7 +199,8 @@ def test_text_output_and_exit_codes(tmp_path: Path) -> None:
     assert lines[0] == "Test Shared Services: status on 2025-07-20"
     assert "Next quarterly review: 2025-Q1, meet by 2025-07-30 (in 10 days)" in lines
     assert "Commitments overdue: 2" in lines
-    assert "KPIs without a measurement for 2025-Q1: first-time-fix" in lines
+    assert "KPIs without a measurement for 2025-Q1: none" in lines
+    assert "  awaiting measurement (grace until 2025-07-30): first-time-fix" in lines
 
     (root / "records" / "2025-07-19-broken.yaml").write_text("kind: commitment\ndate: 2025-07-19\n")
     broken = jw("-C", str(root), "--today", "2025-07-20", "status")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jwcli.behaviours import BEHAVIOUR_SHORT
-from jwcli.model.findings import Finding
+from jwcli.model.findings import Finding, visible
 
 
 def _github_escape(text: str) -> str:
@@ -22,19 +22,36 @@ def _github_prop(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Keep a finding on its own line: data must never forge another `path:line:col` line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """Keep a finding on its own line: data must never forge another `path:line:col` line, nor
+    send the terminal an escape sequence (see `visible`)."""
+    return visible(text)
 
 
-def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
+def escaped_lines(message: str) -> str:
+    """A multi-line message (a fix on its own line) with every line escaped as `visible`."""
+    return "\n".join(visible(line) for line in message.split("\n"))
+
+
+def shown(path: object) -> str:
+    """A path as printed for people: control characters and newlines escaped."""
+    return visible(str(path))
+
+
+def findings(found: Sequence[Finding], fmt: str, *, files: int, view: Any = None) -> None:
+    """Print `found`; `view` (checks.shown.Shown), when given, holds the warnings of closed
+    quarters that text and github formats count in one line and JSON lists with the rest."""
     errors = sum(1 for f in found if f.is_error)
     warnings = len(found) - errors
+    hidden = list(view.hidden) if view is not None else []
     if fmt == "json":
+        closed = view.closed if view is not None else frozenset()
+        every = sorted([*found, *hidden], key=Finding.sort_key)
         payload = {
             "files": files,
             "errors": errors,
-            "warnings": warnings,
-            "findings": [f.as_dict() for f in found],
+            "warnings": warnings + len(hidden),
+            "not_shown": len(hidden),
+            "findings": [{**f.as_dict(), "closed": f.quarter in closed} for f in every],
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -43,8 +60,9 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
         if fmt == "github":
             level = "error" if f.is_error else "warning"
             lines.append(
-                f"::{level} file={_github_prop(f.path)},line={f.line or 1},col={f.col or 1},"
-                f"title={_github_prop('jw ' + f.rule)}::{_github_escape(f.message)}"
+                f"::{level} file={_github_prop(visible(f.path))},line={f.line or 1},"
+                f"col={f.col or 1},title={_github_prop('jw ' + f.rule)}::"
+                f"{_github_escape(visible(f.message))}"
             )
         else:
             lines.append(f"{f.location()}: {f.severity}: {one_line(f.message)}")
@@ -55,6 +73,14 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
     print(summary, file=sys.stderr)
+    if hidden:
+        n = len(hidden)
+        quarters = ", ".join(view.hidden_quarters)
+        print(
+            f"{n} warning{'s' * (n != 1)} in closed quarter{'s' * (len(view.hidden_quarters) != 1)}"
+            f" {quarters} not shown: jw validate --all",
+            file=sys.stderr,
+        )
 
 
 def templates(items: Iterable[tuple[str, str]]) -> None:
@@ -63,11 +89,14 @@ def templates(items: Iterable[tuple[str, str]]) -> None:
 
 
 def initialised(result: Any) -> None:
-    print(f"Created a relationship repository in {result.root}")
+    print(f"Created a relationship repository in {shown(result.root)}")
     for path in result.created:
-        print(f"  {path}")
+        print(f"  {shown(path)}")
     if result.committed:
         print("  and a git repository with a first commit")
+    elif not result.git:
+        print("  without a git repository (--no-git): run `git init -b main` and commit the")
+        print("  files before recording anything, since git history is the audit trail")
     print("Next: fill in charter.yaml and baselines.yaml, then run `jw validate`.")
     print(
         "The charter is a draft until every party agrees it. When they do, record it (this\n"
@@ -78,7 +107,7 @@ def initialised(result: Any) -> None:
 
 def written(paths: Iterable[Path]) -> None:
     for path in paths:
-        print(f"wrote {path}")
+        print(f"wrote {shown(path)}")
 
 
 # -- jw score ---------------------------------------------------------------------------------
@@ -155,7 +184,10 @@ def scorecard_csv(card: Any) -> None:
 
 
 def _csv_cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    from jwcli.export.writers import csv_safe
+
+    # names and titles come from the charter: never a formula in the reader's spreadsheet
+    return "" if value is None else csv_safe(str(value))
 
 
 def _console() -> Any:
@@ -256,6 +288,7 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
         Text.assemble(
             (card.relationship, "bold"),
             f" {card.quarter} ({card.start} to {card.end}), as of {card.as_of}",
+            (" (provisional: the quarter is not finished)" if card.provisional else "", "bold"),
         )
     )
     if signed_off is not None:
@@ -302,7 +335,9 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
         sign = "<" if t.comparison == "below" else ">"
         run = f" for {t.for_quarters} quarters" if t.for_quarters > 1 else ""
         line = Text()
-        if t.answered_by:
+        if t.provisional:
+            line.append("? at risk ", style="bold yellow")
+        elif t.answered_by:
             line.append("✓ " if fancy else "+ ", style="bold green")
         else:
             line.append("! ", style="bold red")
@@ -312,7 +347,14 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
             line.append(" (" + ", ".join(BEHAVIOUR_SHORT[b] for b in t.behaviours) + ")")
         _indented(console, line, 2)
         _indented(console, Text(f"level {t.level}, {t.name}: {t.action}"), 4)
-        answer = f"answered by {t.answered_by}" if t.answered_by else "not yet answered"
+        if t.provisional:
+            answer = "would fire if the quarter ended now; not counted as fired"
+        elif t.answered_by:
+            answer = f"answered by {t.answered_by}"
+        elif t.acknowledged_by:
+            answer = f"missed; acknowledged late by {t.acknowledged_by}"
+        else:
+            answer = "not yet answered"
         _indented(console, Text(f"respond by {t.respond_by}; {answer}"), 4)
 
     if explain:
@@ -369,6 +411,8 @@ def _explain(console: Any, card: Any, fancy: bool) -> None:
                     _indented(console, Text(f"{name}: {value}"), 6)
                 if c.records:
                     _indented(console, Text("records: " + ", ".join(c.records)), 6)
+        for rid, why in party.left_out:
+            _indented(console, Text(f"left out: {rid}: {why}", style="dim"), 2)
 
 
 # --- jw review ---------------------------------------------------------------------------------
@@ -378,9 +422,11 @@ def review_refused(invalid: Any) -> None:
     """The findings that stop `jw review` (as `jw validate` prints them), then why it stopped."""
     found = [f for f in invalid.findings if isinstance(f, Finding)]
     if found:
-        sys.stdout.write("".join(f"{f.location()}: {f.severity}: {f.message}\n" for f in found))
+        sys.stdout.write(
+            "".join(f"{f.location()}: {f.severity}: {one_line(f.message)}\n" for f in found)
+        )
         sys.stdout.flush()
-    print(f"jw: error: {invalid.message}", file=sys.stderr)
+    print(f"jw: error: {escaped_lines(invalid.message)}", file=sys.stderr)
 
 
 def review_written(result: Any) -> None:
@@ -397,7 +443,7 @@ def review_written(result: Any) -> None:
     if result.draft_charter:
         print("note: the charter is still a draft; the pack and the commit say so", file=sys.stderr)
     for path in result.written:
-        print(f"wrote {path}")
+        print(f"wrote {shown(path)}")
     source = result.source
     if source is not None and source.dirty:
         print(
@@ -508,9 +554,8 @@ def status_report(st: Any, fmt: str) -> None:
     r = st.review
     if r is not None:
         late = " (LATE)" if r.days_left < 0 else ""
-        out.append(
-            f"Next quarterly review: {r.quarter}, meet by {r.meet_by} ({_days(r.days_left)}){late}"
-        )
+        meet = "meet today" if r.days_left == 0 else f"meet by {r.meet_by} ({_days(r.days_left)})"
+        out.append(f"Next quarterly review: {r.quarter}, {meet}{late}")
         pack = "written" if r.pack_written else ("DUE" if r.pack_is_due else "not yet due")
         out.append(
             f"  review pack: due {r.pack_due} ({_days((r.pack_due - st.today).days)}), {pack}"
@@ -526,22 +571,32 @@ def status_report(st: Any, fmt: str) -> None:
     ):
         out.append(f"{title}: {len(states) or 'none'}")
         for s in states:
-            out.append(
-                f"  {s.id}  {s.party}  due {s.effective_due} "
-                f"({_days((s.effective_due - st.today).days)}), {s.status}: "
-                f"{_plain(s.summary)}"
-            )
+            days = (s.effective_due - st.today).days
+            due = "due today" if days == 0 else f"due {s.effective_due} ({_days(days)})"
+            out.append(f"  {s.id}  {s.party}  {due}, {s.status}: {_plain(s.summary)}")
     unmeasured = ", ".join(st.unmeasured_kpis) or "none"
     out.append(f"KPIs without a measurement for {st.kpi_quarter}: {unmeasured}")
-    out.append(
-        f"Triggers fired in {st.kpi_quarter} and not answered: "
-        f"{len(st.unanswered_triggers) or 'none'}"
-    )
-    for t in st.unanswered_triggers:
+    if st.awaiting_kpis:
         out.append(
-            f"  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, respond by {t.respond_by}"
+            f"  awaiting measurement (grace until {st.measure_by}): {', '.join(st.awaiting_kpis)}"
         )
+    out.append(f"Triggers not yet answered: {len(st.unanswered_triggers) or 'none'}")
+    for t in st.unanswered_triggers:
+        days = (t.respond_by - st.today).days
+        by = "respond by today" if days == 0 else f"respond by {t.respond_by}"
+        late = " (LATE: missed)" if t.missed(st.today) else ""
+        out.append(
+            f"  {t.quarter}  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, {by}{late}"
+        )
+    for w in st.escalation_warnings:
+        out.append(f"warning: {_plain(w.message)}")
     sys.stdout.write("\n".join(out) + "\n")
+
+
+def status_overdue(items: list[str]) -> None:
+    """Why `jw status --check` fails: each overdue item, on stderr."""
+    for item in items:
+        print(f"jw status: overdue: {_plain(item)}", file=sys.stderr)
 
 
 # -- jw add, jw assess --------------------------------------------------------------------------
@@ -566,24 +621,33 @@ def add_question(name: str, help_text: str, choices: Sequence[Any]) -> None:
         _say("  (answer a number or an id)")
 
 
+def add_trigger_offers(offers: Sequence[Any], today: Any) -> None:
+    """The fired triggers no escalation has answered yet, numbered for guided `jw add`."""
+    _say("\nTriggers fired and not yet answered:")
+    for number, t in enumerate(offers, 1):
+        late = ", LATE" if t.missed(today) else ""
+        _say(
+            f"  [{number}] {t.quarter} {t.trigger} for {t.party}: level {t.level} "
+            f"{_plain(t.name)}, respond by {t.respond_by}{late}"
+        )
+
+
 def add_problem(message: str) -> None:
     _say(f"  not accepted: {message}")
 
 
 def add_findings(addition: Any, path: str) -> None:
-    """What a new file would change: errors already there (not blocking) and what it adds."""
+    """What a new file would change: errors already there (not blocking) and the findings it
+    adds. Warnings already there are not repeated: they are `jw validate`'s to report."""
     if addition.existing_errors:
-        _say(f"Already in the repository, not blocking {path}:")
+        _say(f"Already in the repository, not blocking {shown(path)}:")
         for f in addition.existing_errors:
             _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
-    if addition.existing_warnings:
-        n = addition.existing_warnings
-        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
     for f in addition.new:
         _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if addition.blocked:
         n = len(addition.new_errors)
-        _say(f"{path} would add {n} error{'s' * (n != 1)}: nothing written")
+        _say(f"{shown(path)} would add {n} error{'s' * (n != 1)}: nothing written")
 
 
 def late_data(late: Sequence[Any], path: str, *, asking: bool) -> None:
@@ -629,9 +693,9 @@ def also_committing(paths: Sequence[str]) -> None:
 
 
 def add_done(what: str, path: str, commit: str | None) -> None:
-    print(path)
+    print(shown(path))
     state = f"committed as {commit[:12]}" if commit else "not committed (--no-commit)"
-    _say(f"jw: added {what} in {path}, {state}")
+    _say(f"jw: added {what} in {shown(path)}, {state}")
 
 
 def assess_nothing() -> None:

@@ -27,7 +27,14 @@ from jwcli.errors import (
     UsageError,
 )
 from jwcli.history.closes import TAG_PREFIX, Close, Closes
-from jwcli.model.relationship import REVIEWS_DIR, Relationship
+from jwcli.model.relationship import (
+    ASSESSMENTS_DIR,
+    BASELINES_FILE,
+    CHARTER_FILE,
+    RECORDS_DIR,
+    REVIEWS_DIR,
+    Relationship,
+)
 from jwcli.quarters import Quarter, check_quarter_argument
 from jwcli.render.pack import (
     AuditView,
@@ -102,10 +109,13 @@ def review(request: ReviewRequest) -> ReviewResult:
                 "from a commit",
                 hint="commit (or stash) your changes with git, then run `jw review --close` again",
             )
-        # Closing signs off exactly what is committed: files git ignores or does not track
-        # are not part of the record, so the pack is built from HEAD's tree.
-        with revision(root, "HEAD", request.today or dt.date.today()) as snap:
-            snap.dirty = False
+        # Closing signs off exactly what is committed. The tree is clean, so the working tree
+        # is HEAD's unless git ignores a data file: then the pack is built from HEAD's tree.
+        today = request.today or dt.date.today()
+        if git.untracked(root, [CHARTER_FILE, BASELINES_FILE, RECORDS_DIR, ASSESSMENTS_DIR]):
+            with revision(root, "HEAD", today) as snap:
+                return _render(request, snap)
+        with working_tree(root, today, cache=request.cache) as snap:
             return _render(request, snap)
     if request.as_of is not None:
         if request.out is None:
@@ -213,7 +223,7 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     if request.close:
         result.unmeasured = _unmeasured(rel, quarter)
         result.draft_charter = draft
-    result.written = write_pack(pack, folder, formats)
+    result.written = write_pack(pack, folder, formats, root=root)
     if request.close:
         from jwcli.history import git
 
@@ -316,7 +326,7 @@ def _sign_off_view(snap: Snapshot, quarter: Quarter, draft: bool) -> SignOffView
     if not snap.in_git or snap.commit is None:
         return SignOffView(False, draft, None, None, None, ())
     closes = snap.closes()
-    previous = max(closes.closed.values(), key=lambda c: (c.committed, c.quarter), default=None)
+    previous = closes.latest()
     return SignOffView(
         True,
         draft,
@@ -361,10 +371,14 @@ def render_files(pack: ReviewPack, formats: Sequence[str]) -> dict[str, bytes]:
     return out
 
 
-def write_pack(pack: ReviewPack, folder: Path, formats: Sequence[str]) -> list[Path]:
-    """Write the requested formats into `folder` (jw's own files: replaced atomically)."""
-    from jwcli.write.files import replace_own
+def write_pack(
+    pack: ReviewPack, folder: Path, formats: Sequence[str], *, root: Path | None = None
+) -> list[Path]:
+    """Write the requested formats into `folder` (jw's own files: replaced atomically); never
+    through a symbolic link inside the repository at `root`."""
+    from jwcli.write.files import make_folder, replace_own
 
+    make_folder(folder, root)
     rendered = render_files(pack, formats)
     written: list[Path] = []
     for fmt in ("md", "html", "json"):

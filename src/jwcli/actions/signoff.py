@@ -131,9 +131,9 @@ def changed_after(snap: Snapshot, until: Quarter | None = None) -> list[ChangeIt
     a closed quarter (up to `until`), each with the figures it changed: the pack's "Changed
     after sign-off". What was already there at that close was listed by its pack."""
     closes = snap.closes()
-    if not closes.closed:
+    latest = closes.latest()
+    if latest is None:
         return []
-    latest = max(closes.closed.values(), key=lambda c: (c.committed, c.quarter))
     found: list[ChangeItem] = []
     for close in closes.ordered():
         if until is not None and close.quarter > until:

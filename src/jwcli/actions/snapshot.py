@@ -115,9 +115,13 @@ def revision(root: Path, rev: str, today: dt.date | None = None) -> Snapshot:
     when = git.commit_date(root, commit)
     tmp = tempfile.TemporaryDirectory(prefix="jw-snapshot-")
     try:
-        entries = [e for e in git.list_tree(root, commit) if _is_data(e.path)]
+        listed = git.list_tree(root, commit)
+        entries = [e for e in listed if _is_data(e.path)]
         blobs = git.read_blobs(root, (e.oid for e in entries))
-        materialise(Path(tmp.name), {e.path: blobs[e.oid] or b"" for e in entries})
+        files = {e.path: blobs[e.oid] or b"" for e in entries}
+        # attachments are only checked to exist: an empty stand-in, never their bytes
+        files.update({e.path: b"" for e in listed if e.path not in files})
+        materialise(Path(tmp.name), files)
         rel, warnings = load_valid(Path(tmp.name), today or when)
     except BaseException:
         tmp.cleanup()

@@ -190,9 +190,15 @@ def due_between(
             if cid in found:
                 continue
             state = commitment_state(idx, cid, as_of)
-            if state.counts_in(p.start, p.end):
+            if state.counts_in(p.start, p.end) and not _after_left(idx, party, state.effective_due):
                 found[cid] = state
     return sorted(found.values(), key=lambda s: (s.effective_due, s.id))
+
+
+def _after_left(idx: RelIndex, party: str, due: dt.date) -> bool:
+    """A commitment due after its party left counts in no rate (lifecycle.md)."""
+    left = idx.left.get(party)
+    return left is not None and due > left
 
 
 def tally(
@@ -213,6 +219,8 @@ def tally(
             core = _core(idx, cid, bisect_right(idx.update_dates.get(cid, ()), as_of))
             effective = core.effective
             if core.withdrawn or not p.start <= effective <= p.end or effective > as_of:
+                continue
+            if _after_left(idx, party, effective):
                 continue
             seen.add(cid)
             due += 1

@@ -37,7 +37,8 @@ class RunCost:
     baseline_annual: Decimal | None
     actual: Decimal | None  # sum of the party's run-cost records for the quarter
     records: tuple[str, ...]
-    target_rate: Decimal | None
+    target_rate: Decimal | None  # the rate in force for the quarter (a milestone's, or the final)
+    target_by: str | None = None  # the milestone's `by` when a milestone is in force
     # The derived figures are read several times per cost by scoring (progress, then the trigger
     # metric's rate) and each is a chain of Fraction divisions: worked out once, on creation.
     _base: Fraction | None = field(init=False, repr=False, compare=False)
@@ -79,10 +80,12 @@ class RunCost:
 
 def _run_cost(idx: RelIndex, service: str, party: str, quarter: Quarter) -> RunCost:
     baseline = idx.baseline_annual.get((service, party))
-    target = idx.target_rates.get(service)
+    target, by = idx.target_rate(service, quarter)
     costs = idx.run_costs.get((party, service, quarter), [])
     actual = sum((c.amount for _, c in costs), Decimal(0)) if costs else None
-    return RunCost(service, party, quarter, baseline, actual, tuple(r for r, _ in costs), target)
+    return RunCost(
+        service, party, quarter, baseline, actual, tuple(r for r, _ in costs), target, by
+    )
 
 
 def run_costs(rel: Relationship, quarter: Quarter, party: str | None = None) -> list[RunCost]:

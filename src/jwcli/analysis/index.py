@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import cast
 
 from jwcli.model.assessments import Assessment
-from jwcli.model.baselines import Baselines
+from jwcli.model.baselines import Baselines, SavingsTarget
 from jwcli.model.charter import Charter
 from jwcli.model.records import (
     Claim,
@@ -103,8 +103,12 @@ class RelIndex:
         for base in self.baselines.costs:
             self.baseline_annual.setdefault((base.service, base.party), base.annual)
         self.target_rates: dict[str, Decimal] = {}
+        self.savings_targets: dict[str, SavingsTarget] = {}
         for goal in self.baselines.savings_targets:
             self.target_rates.setdefault(goal.service, goal.rate)
+            self.savings_targets.setdefault(goal.service, goal)
+        # the last day of membership of each party that has left (lifecycle.md)
+        self.left: dict[str, dt.date] = {p.id: p.left for p in self.charter.parties if p.left}
         self.observations: dict[tuple[str, Quarter], list[tuple[str, Observation]]] = defaultdict(
             list
         )
@@ -188,9 +192,9 @@ class RelIndex:
             self.project_periods[project] = [q for q, _, _ in costs]
             self.project_ids[project] = [rid for _, rid, _ in costs]
         for rid in self.ids_of_kind.get("innovation", ()):
-            self.innovation_root[rid] = self._root(rid, "innovation")
+            self._root(rid, "innovation", self.innovation_root)
         for rid in self.ids_of_kind.get("saving", ()):
-            self.saving_root[rid] = self._root(rid, "saving")
+            self._root(rid, "saving", self.saving_root)
         self._index_escalations()
 
         self.ratings: dict[Quarter, list[RatingRef]] = defaultdict(list)
@@ -216,6 +220,13 @@ class RelIndex:
                     self.ratings_of[(a.quarter, party)].append(ref)
                     self.ratings_by[(a.quarter, a.assessor)].append(ref)
 
+    def target_rate(self, service: str, quarter: Quarter) -> tuple[Decimal | None, str | None]:
+        """The savings target rate in force for `quarter` and the milestone `by` it comes from."""
+        goal = self.savings_targets.get(service)
+        if goal is None:
+            return None, None
+        return goal.rate_for(quarter)
+
     def active_of(self, kind: str) -> Iterator[tuple[str, RecordEntry]]:
         """(id, entry) of the active records of one kind, in the order of `active`."""
         active = self.active
@@ -238,17 +249,29 @@ class RelIndex:
             current = self.superseded_by[current]
         return current if current in self.active else None
 
-    def _root(self, record_id: str, link: str) -> str:
-        """The first record of the chain (`innovation:` or `saving:` links) `record_id` is in."""
-        seen = {record_id}
+    def _root(self, record_id: str, link: str, roots: dict[str, str]) -> str:
+        """The first record of the chain (`innovation:` or `saving:` links) `record_id` is in.
+
+        `roots` keeps every answer found, so walking every record of a chain costs one step per
+        record in all, not one walk per record (a 20,000-link chain would otherwise take minutes).
+        A link that loops back ends the chain at the record that closes the loop.
+        """
+        path: list[str] = []
+        on_path: set[str] = set()
         current = record_id
-        while True:
+        while current not in roots:
+            path.append(current)
+            on_path.add(current)
             parent_ref = getattr(self.active[current].record, link, None)
             parent = self.resolve(parent_ref) if isinstance(parent_ref, str) else None
-            if parent is None or parent in seen:
-                return current
-            seen.add(parent)
+            if parent is None or parent in on_path:
+                roots[current] = current
+                break
             current = parent
+        root = roots[current]
+        for rid in path:
+            roots[rid] = root
+        return root
 
     def _index_escalations(self) -> None:
         entries = self.rel.records
@@ -258,12 +281,14 @@ class RelIndex:
         for rid in self.ids_of_kind.get("escalation", ()):
             record = cast(Escalation, self.active[rid].record)
             chain = [rid]
+            in_chain = {rid}
             todo = list(predecessors.get(rid, ()))
             while todo:
                 old = todo.pop()
-                if old in chain:
+                if old in in_chain:
                     continue
                 chain.append(old)
+                in_chain.add(old)
                 todo.extend(predecessors.get(old, ()))
             chain.sort(key=lambda i: (entries[i].record.date, i))
             self.escalations.append(

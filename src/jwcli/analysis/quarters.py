@@ -101,3 +101,20 @@ def is_finished(quarter: Quarter, today: dt.date, fiscal_year_start: int = 1) ->
     """A quarter is finished when its last day is before the date the data is evaluated as of;
     an unfinished quarter is scored provisionally (lifecycle.md)."""
     return quarter.end(fiscal_year_start) < today
+
+
+def grace_end(quarter: Quarter, charter: Charter, closed_on: dt.date | None = None) -> dt.date:
+    """The last day of the quarter's measurement grace: `measurement_grace_days` after its last
+    day, or the day it was closed, if earlier (lifecycle.md)."""
+    end = quarter.end(charter.fiscal_year_start) + dt.timedelta(
+        days=charter.governance.measurement_grace_days
+    )
+    return end if closed_on is None else min(end, closed_on)
+
+
+def awaiting_measurement(
+    quarter: Quarter, charter: Charter, today: dt.date, closed_on: dt.date | None = None
+) -> bool:
+    """Whether a KPI unmeasured for `quarter` is still awaiting its measurement on `today`:
+    its grace has not ended and the quarter is not closed (a close ends the grace)."""
+    return closed_on is None and today <= grace_end(quarter, charter)

@@ -13,7 +13,7 @@ the charter's `effective` date; the engine keeps each result, so that costs one 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -38,6 +38,8 @@ from jwcli.analysis.quarters import (
     Period,
     current_quarter,
     first_scored_quarter,
+    grace_end,
+    is_finished,
     is_scored,
     last_completed_quarter,
     last_quarters,
@@ -152,9 +154,13 @@ class _Eval:
 class _Engine:
     """Scores quarters in order for one repository and one `today`, keeping every result."""
 
-    def __init__(self, idx: RelIndex, today: dt.date) -> None:
+    def __init__(
+        self, idx: RelIndex, today: dt.date, closes: Mapping[Quarter, dt.date] | None = None
+    ) -> None:
         self.idx = idx
         self.today = today
+        # the day each closed quarter was signed off: a close ends its measurement grace
+        self.closes: dict[Quarter, dt.date] = dict(closes or {})
         self.charter = idx.charter
         self.evals: dict[Quarter, _Eval] = {}
         # per quarter: (id, invited parties, parties attending) of its check-ins and reviews
@@ -184,8 +190,13 @@ class _Engine:
     def scorecard(self, quarter: Quarter) -> Scorecard:
         p = period(quarter, self.idx.fsm, self.today)
         ev = self.evaluate(quarter)
+        provisional = not is_finished(quarter, self.today, self.idx.fsm)
         if ev is None:
-            parties = tuple(self._unscored(pid) for pid in self.idx.party_ids)
+            parties = tuple(
+                self._unscored(party.id)
+                for party in self.charter.parties
+                if party.member_during(p.start, p.end)
+            )
             return Scorecard(
                 self.charter.relationship,
                 str(quarter),
@@ -198,6 +209,7 @@ class _Engine:
                 parties,
                 (),
                 (),
+                provisional,
             )
         s = self.charter.scoring
         return Scorecard(
@@ -209,9 +221,10 @@ class _Engine:
             scored=True,
             health=ev.health,
             health_rag=rag_of(score2(ev.health), s.green_at, s.amber_at),
-            parties=tuple(ev.parties[pid] for pid in self.idx.party_ids),
+            parties=tuple(ev.parties[pid] for pid in self.idx.party_ids if pid in ev.parties),
             alignment=tuple(ev.alignment),
             triggers=tuple(ev.fired),
+            provisional=provisional,
         )
 
     def _unscored(self, party_id: str) -> PartyScore:
@@ -241,6 +254,9 @@ class _Engine:
         parties: dict[str, PartyScore] = {}
         facts: dict[str, _PartyFacts] = {}
         for party in self.charter.parties:
+            # a party is scored only for quarters that overlap its membership (lifecycle.md)
+            if not party.member_during(p.start, p.end):
+                continue
             fact = _PartyFacts()
             behaviours = self._behaviours(party.id, p, previous, fact)
             present = [b.score for b in behaviours if b.score is not None]
@@ -251,13 +267,15 @@ class _Engine:
                 overall,
                 rag_of(score2(overall), s.green_at, s.amber_at),
                 tuple(behaviours),
+                tuple(self._left_out(party.id, p)),
             )
             facts[party.id] = fact
         overalls = [ps.overall for ps in parties.values() if ps.overall is not None]
-        entries = alignment_entries(self.idx.rel, quarter)
+        entries = [a for a in alignment_entries(self.idx.rel, quarter) if a.party in parties]
         metrics = {
             pid: self._metrics(parties[pid], facts[pid], [a for a in entries if a.party == pid])
             for pid in self.idx.party_ids
+            if pid in parties
         }
         ev = _Eval(p, parties, _mean(overalls), [a for a in entries if a.flagged], metrics, [])
         self.evals[quarter] = ev  # the trigger history below reads this quarter's metrics
@@ -286,6 +304,8 @@ class _Engine:
         # one pass over the quarter's observations for all ten behaviours
         signed: dict[str, tuple[list[str], list[str]]] = {b: ([], []) for b in BEHAVIOURS}
         for rid, obs in self.idx.observations.get((party, q), []):
+            if obs.by == party:
+                continue  # a party's view of itself is not an observation of it (lifecycle.md)
             if obs.effect == "positive":
                 side = 0
             elif obs.effect == "negative":
@@ -305,7 +325,15 @@ class _Engine:
         # A party the quarter holds nothing about shows "no data" everywhere: its silence is not
         # evidence of a lack of ideas (the innovation default of x = 0 needs some other data).
         innovation = indicators["innovation"]
-        if innovation is not None and innovation.by_default:
+        if (
+            innovation is not None
+            and innovation.by_default
+            and not is_finished(q, self.today, self.idx.fsm)
+        ):
+            # the quarter may yet bring an idea: no record is not yet a zero (lifecycle.md)
+            components["innovation"]["indicator"] = None
+            indicators["innovation"] = _Indicator(None, note="quarter not finished, no record yet")
+        elif innovation is not None and innovation.by_default:
             others = any(
                 c is not None
                 for b, comps in components.items()
@@ -318,7 +346,8 @@ class _Engine:
         result = []
         for b, title in BEHAVIOURS.items():
             before = None
-            if previous is not None:
+            # a party that was not a member last quarter has no trend (it joined this quarter)
+            if previous is not None and party in previous.parties:
                 before = previous.parties[party].behaviour(b).score
             result.append(self._behaviour(b, title, components[b], indicators[b], before))
         return result
@@ -488,21 +517,27 @@ class _Engine:
         )
 
     def _objectives_aligned(self, party: str, q: Quarter, fact: _PartyFacts) -> _Indicator:
-        statuses = kpi_statuses(self.idx.rel, q, owner=party)
+        closed_on = self.closes.get(q)
+        statuses = kpi_statuses(self.idx.rel, q, owner=party, today=self.today, closed_on=closed_on)
         fact.kpis = statuses
         x = kpi_attainment(statuses)
-        if x is None:
+        if not statuses:
             return _Indicator(None, note="owns no KPIs")
-        inputs = [
-            (s.kpi.id, f"{s.value} → {s.rag} ({ATTAINMENT[s.rag]})" if s.rag else "unmeasured (0)")
-            for s in statuses
-        ]
+        inputs = [(s.kpi.id, _kpi_input(s)) for s in statuses]
+        if x is None:
+            until = grace_end(q, self.charter, closed_on)
+            return _Indicator(
+                None,
+                inputs=inputs,
+                note=f"every KPI it owns awaits its measurement (grace until {until})",
+            )
+        judged = sum(1 for s in statuses if not s.awaiting)
         return _Indicator(
             x,
             [s.measurement for s in statuses if s.measurement],
             [],
             inputs,
-            f"KPI attainment over {len(statuses)} KPI{'s' * (len(statuses) != 1)}",
+            f"KPI attainment over {judged} KPI{'s' * (judged != 1)}",
         )
 
     def _flexible_charter(self, party: str, p: Period, previous: _Eval | None) -> _Indicator:
@@ -514,7 +549,8 @@ class _Engine:
         inputs: list[tuple[str, str]] = []
         seen: set[str] = set()
         for fired in previous.fired:
-            if fired.party != party or fired.trigger in seen:
+            # at-risk triggers of an unfinished quarter do not count as fired
+            if fired.party != party or fired.trigger in seen or fired.provisional:
                 continue
             seen.add(fired.trigger)
             trigger = next(t for t in self.charter.escalation.triggers if t.id == fired.trigger)
@@ -523,9 +559,12 @@ class _Engine:
                 self.idx.escalations,
                 party,
                 trigger,
+                prev.quarter,
+                self.charter,
                 prev.start,
                 min(window_end, p.as_of),
                 self.idx.escalation_dates,
+                self.closes,
             )
             if step is not None:
                 counted += 1
@@ -605,7 +644,7 @@ class _Engine:
             scored = self._scored_meetings[q] = [
                 (
                     rid,
-                    frozenset(m.invited if m.invited is not None else self.idx.party_ids),
+                    frozenset(m.invited if m.invited is not None else self._members_on(m.date)),
                     frozenset(p for p, present in m.attendees.items() if present),
                 )
                 for rid, m in self.idx.meetings.get(q, [])
@@ -629,6 +668,38 @@ class _Engine:
             f"attended {attended} of {len(invited)} meetings",
         )
 
+    def _left_out(self, party: str, p: Period) -> list[tuple[str, str]]:
+        """The party's records of the quarter that scoring did not use, with the reason: a
+        correction replaced it, it is dated after the as-of date, a renegotiation came after
+        the due date, it is the party's observation of itself."""
+        idx = self.idx
+        found: list[tuple[str, str]] = []
+        for rid, new in sorted(idx.superseded_by.items()):
+            entry = idx.rel.records.get(rid)
+            record = entry.record if entry is not None else None
+            if record is None or getattr(record, "party", None) != party:
+                continue
+            if idx.quarter_of(record.date) == p.quarter:
+                found.append((rid, f"superseded by {new}"))
+        for rid, obs in idx.observations.get((party, p.quarter), []):
+            if obs.by == party:
+                found.append((rid, "the party's observation of itself"))
+        for state in due_between(idx, party, [p], p.as_of):
+            for day, uid, update in idx.updates_of.get(state.id, []):
+                if day > p.as_of:
+                    found.append((uid, f"dated {day}, after the as-of date {p.as_of}"))
+                elif update.status == "renegotiated" and uid not in state.updates:
+                    continue
+                elif update.status == "renegotiated" and day > state.effective_due:
+                    found.append(
+                        (uid, f"renegotiation dated {day}, after the due date: counts as late")
+                    )
+        return found
+
+    def _members_on(self, day: dt.date) -> list[str]:
+        """The parties that are members on `day`: who a meeting invites unless it says."""
+        return [p.id for p in self.charter.parties if p.member_on(day)]
+
     # -- triggers -------------------------------------------------------------------------
 
     def _metrics(
@@ -641,7 +712,11 @@ class _Engine:
                 b.id: cast(Decimal, b.reported) for b in ps.behaviours if b.score is not None
             },
             overall_score=score2(ps.overall),
-            kpi_red_count=sum(1 for k in fact.kpis if k.red_or_unmeasured) if fact.kpis else None,
+            kpi_red_count=(
+                sum(1 for k in fact.kpis if k.red_or_unmeasured)
+                if any(not k.awaiting for k in fact.kpis)
+                else None  # owns none, or every one awaits its measurement
+            ),
             budget_overrun=rate4(budget_overrun(fact.projects)),
             savings_rate=rate4(raw_savings_rate(fact.run)),
             rating_spread=max(spreads) if spreads else None,
@@ -650,27 +725,52 @@ class _Engine:
 
     def _fire(self, quarter: Quarter, p: Period) -> list[FiredTrigger]:
         fired: list[FiredTrigger] = []
+        # in an unfinished quarter a trigger that would fire is only at risk (lifecycle.md);
+        # earlier quarters of a run are finished whenever this one is
+        provisional = not is_finished(quarter, self.today, self.idx.fsm)
+        members = self.evals[quarter].metrics
+        closed_on = self.closes.get(quarter)
         for trigger in self.charter.escalation.triggers:
             quarters = last_quarters(quarter, trigger.for_quarters)
             for pid in self.idx.party_ids:
+                if pid not in members:
+                    continue  # counted by triggers only while a member
                 history: list[trig.MetricValues | None] = []
                 for q in quarters:
                     ev = self.evals.get(q)
-                    history.append(ev.metrics[pid] if ev is not None else None)
+                    history.append(ev.metrics.get(pid) if ev is not None else None)
                 result = trig.fires(trigger, history)
                 if not result.holds or result.value is None:
                     continue
                 comparison, limit = trig.threshold(trigger)
                 level = self.charter.level(trigger.level)
-                respond_by = trig.respond_by(self.charter, trigger, p.end)
+                respond_by = trig.respond_by(self.charter, trigger, quarter, closed_on)
+                steps, dates = self.idx.escalations, self.idx.escalation_dates
                 step = trig.answering_step(
-                    self.idx.escalations,
+                    steps,
                     pid,
                     trigger,
+                    quarter,
+                    self.charter,
                     p.start,
                     min(respond_by, self.today),
-                    self.idx.escalation_dates,
+                    dates,
+                    self.closes,
                 )
+                late = None
+                if step is None and respond_by < self.today:
+                    # named after its respond-by: acknowledged, still counted unanswered
+                    late = trig.answering_step(
+                        steps,
+                        pid,
+                        trigger,
+                        quarter,
+                        self.charter,
+                        respond_by + dt.timedelta(days=1),
+                        self.today,
+                        dates,
+                        self.closes,
+                    )
                 fired.append(
                     FiredTrigger(
                         trigger=trigger.id,
@@ -686,39 +786,64 @@ class _Engine:
                         behaviours=result.behaviours,
                         respond_by=respond_by,
                         answered_by=step.id if step else None,
+                        provisional=provisional,
+                        acknowledged_by=late.id if late else None,
+                        quarter=str(quarter),
                     )
                 )
         return fired
+
+
+def _kpi_input(s: KpiStatus) -> str:
+    """One KPI's line in `--explain`: its value, RAG and the target it was judged against."""
+    if s.awaiting:
+        return "awaiting measurement (left out until the grace ends)"
+    if s.rag is None:
+        return f"unmeasured (0); {s.target_text}"
+    return f"{s.value} → {s.rag} ({ATTAINMENT[s.rag]}) against {s.target_text}"
 
 
 def _money(value: Fraction | None) -> str:
     return "–" if value is None else str(score2(value))
 
 
-def _engine(rel: Relationship, today: dt.date) -> _Engine:
+def _engine(
+    rel: Relationship, today: dt.date, closes: Mapping[Quarter, dt.date] | None = None
+) -> _Engine:
     idx = index_of(rel)
-    key = ("scoring-engine", today)
+    key = ("scoring-engine", today, tuple(sorted((closes or {}).items())))
     engine = idx.memo.get(key)
     if not isinstance(engine, _Engine):
-        engine = _Engine(idx, today)
+        engine = _Engine(idx, today, closes)
         idx.memo[key] = engine
     return engine
 
 
-def score_quarter(rel: Relationship, quarter: Quarter, today: dt.date) -> Scorecard:
+def score_quarter(
+    rel: Relationship,
+    quarter: Quarter,
+    today: dt.date,
+    closes: Mapping[Quarter, dt.date] | None = None,
+) -> Scorecard:
     """The scorecard of one quarter, judged as of its last day or `today`, whichever is earlier.
 
-    Every party and all ten behaviours are listed; a behaviour without data has score None. A
-    quarter ending before the charter's `effective` date comes back with `scored=False`.
+    Every member party and all ten behaviours are listed; a behaviour without data has score
+    None. A quarter ending before the charter's `effective` date comes back with `scored=False`;
+    an unfinished one is `provisional`. `closes` gives the day each closed quarter was signed
+    off (its close ends the quarter's measurement grace).
     """
-    return _engine(rel, today).scorecard(quarter)
+    return _engine(rel, today, closes).scorecard(quarter)
 
 
 def score_history(
-    rel: Relationship, quarter: Quarter, today: dt.date, count: int = 8
+    rel: Relationship,
+    quarter: Quarter,
+    today: dt.date,
+    count: int = 8,
+    closes: Mapping[Quarter, dt.date] | None = None,
 ) -> list[Scorecard]:
     """The scorecards of `count` quarters ending with `quarter`, oldest first (for trend charts)."""
-    engine = _engine(rel, today)
+    engine = _engine(rel, today, closes)
     return [engine.scorecard(q) for q in last_quarters(quarter, count)]
 
 

@@ -4,24 +4,39 @@
   meeting dated after its end and on or before today is its review), which must meet within
   `review_within_days` of its end; its pack is due `pack_due_days_before` that;
 - check-ins: days since the last `check-in` meeting (or the charter's `effective` date) against
-  `check_in_every_days`; each whole period elapsed is one check-in missed;
+  `check_in_every_days`; every gap between check-ins that ended in the current quarter (and the
+  gap up to today) misses one check-in for each whole cadence beyond the first;
 - commitments overdue (past their effective due with no delivered, missed or withdrawn update) or
   still open and due
   within `DUE_SOON_DAYS` (the commitment state of data-format.md as of today);
-- KPIs without a measurement for the last completed quarter;
-- triggers fired in the last completed quarter and not answered by an escalation.
+- KPIs without a measurement for the last completed quarter once its measurement grace has ended
+  (those still within it are listed as awaiting);
+- triggers fired in any quarter and neither answered nor acknowledged by an escalation naming
+  them (late ones marked), and escalations naming a trigger that neither fired nor is at risk
+  for that party and quarter (lifecycle.md).
+
+`--check` fails when something is overdue: the pack or the review, a commitment, a measurement
+after its grace, or a missed trigger (until the next close commit after its respond-by).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from jwcli.analysis import triggers as trig
 from jwcli.analysis.commitments import CommitmentState, commitment_states
 from jwcli.analysis.index import index_of
 from jwcli.analysis.kpis import kpi_statuses
-from jwcli.analysis.quarters import first_scored_quarter, is_scored, last_completed_quarter
+from jwcli.analysis.quarters import (
+    first_scored_quarter,
+    grace_end,
+    is_scored,
+    last_completed_quarter,
+)
 from jwcli.model.records import Meeting
 from jwcli.model.relationship import REVIEWS_DIR, Relationship
 from jwcli.model.scores import FiredTrigger
@@ -51,6 +66,25 @@ class CheckIns:
 
 
 @dataclass(frozen=True, slots=True)
+class EscalationWarning:
+    """An escalation naming a trigger that neither fired nor is at risk for a party it names in
+    the quarter it is about: it answers nothing, probably by mistake."""
+
+    escalation: str
+    trigger: str
+    party: str
+    quarter: Quarter
+
+    @property
+    def message(self) -> str:
+        return (
+            f"escalation {self.escalation} names trigger {self.trigger} for {self.party} in "
+            f"{self.quarter}, but it neither fired nor is at risk there; set `quarter` to the "
+            "quarter it is about"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Status:
     today: dt.date
     relationship: str
@@ -59,8 +93,35 @@ class Status:
     overdue: tuple[CommitmentState, ...]
     due_soon: tuple[CommitmentState, ...]
     kpi_quarter: Quarter
-    unmeasured_kpis: tuple[str, ...]  # KPI ids, charter order; empty before `effective`
-    unanswered_triggers: tuple[FiredTrigger, ...]
+    unmeasured_kpis: tuple[str, ...]  # KPI ids, charter order; after grace, from `effective`
+    unanswered_triggers: tuple[FiredTrigger, ...]  # every quarter's, oldest first
+    awaiting_kpis: tuple[str, ...] = ()  # unmeasured but still within the measurement grace
+    measure_by: dt.date | None = None  # the last day of the grace for `kpi_quarter`
+    escalation_warnings: tuple[EscalationWarning, ...] = ()
+    # the unanswered triggers that fail `--check`: missed, and no close commit since
+    failing_triggers: tuple[FiredTrigger, ...] = ()
+
+    @property
+    def overdue_items(self) -> list[str]:
+        """What `jw status --check` fails on, one line each (empty: nothing overdue)."""
+        found = []
+        r = self.review
+        if r is not None:
+            if r.days_left < 0:
+                found.append(f"the {r.quarter} quarterly review was due by {r.meet_by}")
+            if not r.pack_written and self.today > r.pack_due:
+                found.append(f"the {r.quarter} review pack was due by {r.pack_due}")
+        found += [f"commitment {s.id} was due {s.effective_due}" for s in self.overdue]
+        if self.unmeasured_kpis:
+            found.append(
+                f"KPIs without a measurement for {self.kpi_quarter}: "
+                + ", ".join(self.unmeasured_kpis)
+            )
+        found += [
+            f"trigger {t.trigger} for {t.party} in {t.quarter} was to be answered by {t.respond_by}"
+            for t in self.failing_triggers
+        ]
+        return found
 
     def to_json(self) -> dict[str, object]:
         def commitment(s: CommitmentState) -> dict[str, object]:
@@ -100,12 +161,35 @@ class Status:
             "commitments_due_soon": [commitment(s) for s in self.due_soon],
             "kpi_quarter": str(self.kpi_quarter),
             "unmeasured_kpis": list(self.unmeasured_kpis),
-            "unanswered_triggers": [t.to_json() for t in self.unanswered_triggers],
+            "unanswered_triggers": [
+                {
+                    **t.to_json(),
+                    "quarter": t.quarter,
+                    "late": t.missed(self.today),
+                }
+                for t in self.unanswered_triggers
+            ],
+            "awaiting_kpis": list(self.awaiting_kpis),
+            "measure_by": self.measure_by.isoformat() if self.measure_by else None,
+            "escalation_warnings": [
+                {
+                    "escalation": w.escalation,
+                    "trigger": w.trigger,
+                    "party": w.party,
+                    "quarter": str(w.quarter),
+                    "message": w.message,
+                }
+                for w in self.escalation_warnings
+            ],
+            "overdue": self.overdue_items,
         }
 
 
-def status(rel: Relationship, today: dt.date) -> Status:
-    """What needs attention on `today` in a loaded, valid repository."""
+def status(
+    rel: Relationship, today: dt.date, closes: Mapping[Quarter, dt.date] | None = None
+) -> Status:
+    """What needs attention on `today` in a loaded, valid repository (`closes`: the day each
+    closed quarter was signed off, from its close commit)."""
     idx = index_of(rel)
     charter = idx.charter
     gov = charter.governance
@@ -142,7 +226,11 @@ def status(rel: Relationship, today: dt.date) -> Status:
     days_since = max((today - since).days, 0)
     every = gov.check_in_every_days
     checks = CheckIns(
-        every, last, days_since, days_since // every, since + dt.timedelta(days=every)
+        every,
+        last,
+        days_since,
+        _missed_check_ins(charter.effective, check_ins, today, fsm, every),
+        since + dt.timedelta(days=every),
     )
 
     states = commitment_states(rel, today)
@@ -153,14 +241,20 @@ def status(rel: Relationship, today: dt.date) -> Status:
     due_soon = tuple(s for s in states if s.status == "open" and s.effective_due <= soon_limit)
 
     last_quarter = last_completed_quarter(today, fsm)
+    closes = dict(closes or {})
     unmeasured: tuple[str, ...] = ()
-    triggers: tuple[FiredTrigger, ...] = ()
+    awaiting: tuple[str, ...] = ()
+    measure_by = None
     if is_scored(last_quarter, charter):
-        unmeasured = tuple(k.kpi.id for k in kpi_statuses(rel, last_quarter) if k.value is None)
-        from jwcli.analysis.scoring import score_quarter
-
-        card = score_quarter(rel, last_quarter, today)
-        triggers = tuple(t for t in card.triggers if t.answered_by is None)
+        statuses = kpi_statuses(rel, last_quarter, today=today, closed_on=closes.get(last_quarter))
+        unmeasured = tuple(k.kpi.id for k in statuses if k.value is None and not k.awaiting)
+        awaiting = tuple(k.kpi.id for k in statuses if k.awaiting)
+        measure_by = grace_end(last_quarter, charter, closes.get(last_quarter))
+    triggers, warnings = _triggers(rel, today, closes)
+    close_days = sorted(closes.values())
+    failing = tuple(
+        t for t in triggers if t.missed(today) and not any(d > t.respond_by for d in close_days)
+    )
 
     return Status(
         today,
@@ -172,7 +266,71 @@ def status(rel: Relationship, today: dt.date) -> Status:
         last_quarter,
         unmeasured,
         triggers,
+        awaiting,
+        measure_by,
+        warnings,
+        failing,
     )
+
+
+def unanswered_triggers(
+    rel: Relationship, today: dt.date, closes: Mapping[Quarter, dt.date] | None = None
+) -> tuple[FiredTrigger, ...]:
+    """Every quarter's fired triggers that no escalation has answered or acknowledged, oldest
+    first: what guided `jw add escalation` offers to answer."""
+    return _triggers(rel, today, dict(closes or {}))[0]
+
+
+def _triggers(
+    rel: Relationship, today: dt.date, closes: Mapping[Quarter, dt.date]
+) -> tuple[tuple[FiredTrigger, ...], tuple[EscalationWarning, ...]]:
+    """Every quarter's fired triggers that no escalation has answered or acknowledged, and the
+    escalations naming a trigger that neither fired nor is at risk where they point."""
+    from jwcli.analysis.scoring import score_quarter
+
+    idx = index_of(rel)
+    charter = idx.charter
+    fsm = charter.fiscal_year_start
+    first = first_scored_quarter(charter)
+    current = Quarter.of(today, fsm)
+    unanswered: list[FiredTrigger] = []
+    named: set[tuple[str, str, Quarter]] = set()  # (trigger, party, quarter) fired or at risk
+    quarter = first
+    while quarter <= current:
+        card = score_quarter(rel, quarter, today, closes)
+        for t in card.triggers:
+            named.add((t.trigger, t.party, quarter))
+            if not t.provisional and t.answered_by is None and t.acknowledged_by is None:
+                unanswered.append(t)
+        quarter = quarter.next()
+    warnings = []
+    for step in idx.escalations:
+        if step.taken_on > today or not step.triggers:
+            continue
+        about = trig.step_quarter(step, charter, closes)
+        for trigger_id in step.triggers:
+            for party in step.parties:
+                if (trigger_id, party, about) not in named:
+                    warnings.append(EscalationWarning(step.id, trigger_id, party, about))
+    return tuple(unanswered), tuple(warnings)
+
+
+def _missed_check_ins(
+    effective: dt.date, held: list[dt.date], today: dt.date, fsm: int, every: int
+) -> int:
+    """Check-ins missed this quarter: after each check-in (or `effective`, before the first),
+    one falls due every `every` days until the next is held (or today); each that fell due in
+    this quarter, before the next was held, was missed (a 45-day gap at a 14-day cadence
+    misses three)."""
+    start = Quarter.of(today, fsm).start(fsm)
+    points = [effective, *(d for d in held if d >= effective), today]
+    missed = 0
+    for before, after in itertools.pairwise(points):
+        # due dates before + k * every, k >= 1, with start <= due < after
+        first = max(1, -(-(start - before).days // every))
+        last = ((after - before).days - 1) // every
+        missed += max(0, last - first + 1)
+    return missed
 
 
 def _unreviewed(last: Quarter, first: Quarter, meetings: list[Meeting], fsm: int) -> Quarter:

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from jwcli.cli import app, options, repo_root, today_of
 from jwcli.completion import (
+    complete_commitments,
     complete_kpis,
     complete_parties,
     complete_quarter_labels,
@@ -102,12 +103,13 @@ _COMPLETERS: dict[str, Any] = {
     "KPI": complete_kpis,
     "service": complete_services,
     "period": complete_quarter_labels,
+    "commitment": complete_commitments,
 }
 
 
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     metavar = _METAVARS.get(spec.name)
-    complete = _COMPLETERS.get(spec.refers_to or spec.name)
+    complete = _COMPLETERS.get(spec.refers_to or spec.name) or _COMPLETERS.get(spec.name)
     if spec.shape == "flag":
         annotation: Any = Annotated[bool, typer.Option(spec.option, help=_option_help(spec))]
         return inspect.Parameter(
@@ -233,6 +235,7 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         except w.FieldProblem as exc:
             problems[spec.name] = str(exc)
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
         if value is not None:
             data[spec.name] = value
     data.setdefault("date", today.isoformat())
@@ -240,6 +243,10 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         problems.setdefault(name, message)
     for name, message in w.reference_problems(kind, data, rel).items():
         problems.setdefault(name, message)
+    if "summary" not in data and not problems:
+        summary = w.default_summary(kind, data, rel)
+        if summary is not None:
+            data["summary"] = summary
 
     if edit:
         if problems:
@@ -256,9 +263,14 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
                     f"`jw add {kind}` in a terminal to be asked"
                 )
             raise UsageError("\n  ".join(lines))
+        if kind == "escalation" and "trigger" not in data and interactive():
+            data = _offer_triggers(data, rel, today)
+            missing = w.missing_fields(kind, data)
         if missing:
             output.add_intro(kind, w.KIND_HELP[kind])
             data = _ask_missing(kind, data, rel, today)
+    if kind == "escalation":
+        data = _with_quarter(data, rel)
 
     from jwcli.model.relationship import RecordEntry
 
@@ -277,6 +289,51 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         late=late,
         records=[RecordEntry(draft.id, draft.path, draft.model)],
     )
+
+
+def _offer_triggers(data: dict[str, Any], rel: Any, today: Any) -> dict[str, Any]:
+    """Guided escalation: offer the fired, unanswered triggers; the one picked fills in the
+    trigger, its quarter, the party and the level (what was given already stays)."""
+    from jwcli import output
+    from jwcli.analysis.status import unanswered_triggers
+    from jwcli.checks.validate import validate
+    from jwcli.write import records as w
+
+    if rel.charter is None or any(f.is_error for f in validate(rel, today)):
+        return data  # scoring needs valid data: ask field by field instead
+    offers = list(unanswered_triggers(rel, today))
+    if not offers:
+        return data
+    output.add_trigger_offers(offers, today)
+    answer = typer.prompt("answer which (blank: none)", default="", err=True).strip()
+    if not answer.isdigit() or not 1 <= int(answer) <= len(offers):
+        return data
+    picked = offers[int(answer) - 1]
+    raw = {
+        "trigger": picked.trigger,
+        "quarter": picked.quarter,
+        "parties": [picked.party],
+        "level": str(picked.level),
+    }
+    filled = {name: w.convert(w.spec_of("escalation", name), v) for name, v in raw.items()}
+    return {**filled, **data}
+
+
+def _with_quarter(data: dict[str, Any], rel: Any) -> dict[str, Any]:
+    """`jw add escalation` always writes the quarter it is about (its default made explicit)."""
+    import datetime as dt
+
+    from jwcli.analysis.triggers import default_quarter
+
+    if data.get("quarter") or rel.charter is None:
+        return data
+    try:
+        day = dt.date.fromisoformat(str(data.get("date")))
+    except ValueError:
+        return data  # the date's own problem is reported when the record is checked
+    named = data.get("trigger") or []
+    names = [named] if isinstance(named, str) else list(named)
+    return {**data, "quarter": str(default_quarter(rel.charter, day, names))}
 
 
 def _check_write_commit(
@@ -343,12 +400,18 @@ def _ask_missing(kind: str, data: dict[str, Any], rel: Any, today: Any) -> dict[
     while True:
         missing = w.missing_fields(kind, data)
         if not missing:
-            return data
+            break
         spec = w.spec_of(kind, missing[0])
         if spec.shape == "mapping":
             data[spec.name] = _ask_mapping(spec, rel)
         else:
             data[spec.name] = _ask_field(kind, spec, data, rel, today)
+    for name in w.ASKED_WHEN_PROMPTING.get(kind, ()):
+        if data.get(name) is None:
+            value = _ask_field(kind, w.spec_of(kind, name), data, rel, today, optional=True)
+            if value is not None:
+                data[name] = value
+    return data
 
 
 def _from_numbers(answer: str, choices: list[Any], spec: FieldSpec) -> str:
@@ -364,19 +427,33 @@ def _from_numbers(answer: str, choices: list[Any], spec: FieldSpec) -> str:
     return ",".join(picked)
 
 
-def _ask_field(kind: str, spec: FieldSpec, data: dict[str, Any], rel: Any, today: Any) -> Any:
+def _ask_field(
+    kind: str,
+    spec: FieldSpec,
+    data: dict[str, Any],
+    rel: Any,
+    today: Any,
+    *,
+    optional: bool = False,
+) -> Any:
     from jwcli import output
     from jwcli.write import records as w
 
     choices = w.choices_for(spec, rel, today)
     output.add_question(spec.name, spec.help, choices)
+    default = "" if optional else w.prompt_default(kind, spec.name, data, rel, today)
     while True:
-        answer = typer.prompt(spec.name, err=True)
+        answer = typer.prompt(
+            w.prompt_for(kind, spec.name), default=default, show_default=bool(default), err=True
+        )
         try:
             value = w.convert(spec, _from_numbers(answer, choices, spec))
         except w.FieldProblem as exc:
             output.add_problem(str(exc))
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
+        if value is None and optional:
+            return None
         if value is None:
             output.add_problem(f"{spec.name} is required")
             continue
@@ -535,6 +612,24 @@ def assess(
         bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
     ] = False,
     late: _LATE = False,
+    form: Annotated[
+        bool,
+        typer.Option(
+            "--form",
+            help="Write an xlsx form to fill in offline instead of asking; read it back with "
+            "`jw import assessment FILE.xlsx`.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.xlsx",
+            help="With --form: where to write it (default: assessment-<quarter>-<assessor>.xlsx "
+            "here).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Rate the ten behaviours of each party (yourself too) for a quarter, with evidence.
 
@@ -554,6 +649,10 @@ def assess(
         raise DataInvalid("charter.yaml does not load; run `jw validate` and fix it first")
     parties = rel.charter.party_ids()
     fsm = rel.fiscal_year_start
+    if form and (rating or note):
+        raise UsageError("--form writes a form to fill in: leave out --rating and --note")
+    if out is not None and not form:
+        raise UsageError("--out is for --form: add --form to write a form")
     ask = interactive() and not rating
 
     missing = [o for o, v in (("--quarter", quarter), ("--assessor", assessor)) if v is None]
@@ -576,6 +675,11 @@ def assess(
     if unknown:
         raise UsageError(f"unknown party `{unknown[0]}`; known: {', '.join(parties)}")
     a.refuse_existing(root, the_quarter, assessor)
+    if form:
+        from jwcli.commands.importing import write_assessment_form
+
+        write_assessment_form(rel, the_quarter, assessor, targets, today, out)
+        return
 
     if rating:
         given = _given_ratings(rel, rating, note or [], targets)

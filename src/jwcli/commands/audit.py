@@ -72,9 +72,18 @@ def audit(
 def status(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Exit 1 when anything is overdue (pack, review, commitment, measurement, "
+            "a trigger's answer), for CI.",
+        ),
+    ] = False,
 ) -> None:
     """What needs attention today: the next review and its pack, missed check-ins, commitments
-    overdue or due soon, unmeasured KPIs, triggers not yet answered. Information: exit 0."""
+    overdue or due soon, unmeasured KPIs, triggers not yet answered. Information: exit 0
+    (with --check, exit 1 when anything is overdue)."""
     if fmt not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not `{fmt}`")
     opts = options(ctx)
@@ -83,4 +92,8 @@ def status(
     from jwcli import output
     from jwcli.analysis.status import status as compute_status
 
-    output.status_report(compute_status(rel, today_of(opts)), fmt)
+    found = compute_status(rel, today_of(opts))
+    output.status_report(found, fmt)
+    if check and found.overdue_items:
+        output.status_overdue(found.overdue_items)
+        raise typer.Exit(int(ExitCode.FINDINGS))

@@ -56,7 +56,12 @@ def score(
     require_started(chosen, today, charter.fiscal_year_start)
     parties = charter.party_ids()
     if party is not None and party not in parties:
-        raise UsageError(f"unknown party `{party}`; choose one of: {', '.join(parties)}")
+        from jwcli.suggest import did_you_mean
+
+        raise UsageError(
+            f"unknown party `{party}`{did_you_mean(party, parties)}; "
+            f"choose one of: {', '.join(parties)}"
+        )
     result = score_with_sign_off(repo_root(opts), rel, chosen, today, party)
     card = result.card
     if fmt == "json":

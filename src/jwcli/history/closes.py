@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from jwcli.errors import GitProblem
 from jwcli.model.relationship import ASSESSMENTS_DIR, BASELINES_FILE, CHARTER_FILE, RECORDS_DIR
 from jwcli.quarters import Quarter
 
@@ -54,6 +55,7 @@ class Close:
     tag_status: str  # "ok" (review/Q marks the commit), "missing" or "moved"
     tag_commit: str | None  # where review/Q points, when it exists
     second_closes: tuple[str, ...] = ()  # later commits that close Q again (an audit error)
+    order: int = 0  # position among the close commits, in topological order (oldest first)
 
     @property
     def tag(self) -> str:
@@ -81,6 +83,11 @@ class Closes:
     def ordered(self) -> list[Close]:
         return sorted(self.closed.values(), key=lambda c: c.quarter)
 
+    def latest(self) -> Close | None:
+        """The most recent close commit of the history (topological order): the sign-off
+        point that "Changed after sign-off" counts from."""
+        return max(self.closed.values(), key=lambda c: c.order, default=None)
+
 
 NO_CLOSES = Closes(None)
 
@@ -97,9 +104,17 @@ def find_closes(
     head = git.head_commit(root) if rev == "HEAD" else git.resolve_commit(root, rev)
     if head is None:
         return NO_CLOSES
+    if git.is_shallow(root):
+        raise GitProblem(
+            "this is a shallow clone: the history that says which quarters were signed off "
+            "is not all here",
+            hint="git fetch --unshallow (in CI: check out with fetch-depth: 0)",
+        )
     firsts: dict[Quarter, git.TrailerCommit] = {}
     seconds: dict[Quarter, list[str]] = {}
+    order: dict[str, int] = {}
     for c in git.review_commits(root, head) if read is None else read:
+        order[c.id] = len(order)
         if c.trailers.get("Jw-Kind", "").strip().lower() != CLOSE_KIND:
             continue
         quarter = Quarter.from_label(c.trailers.get("Jw-Quarter", "").strip())
@@ -121,7 +136,14 @@ def find_closes(
         tagged = tags.get(quarter)
         status = "ok" if tagged == c.id else ("missing" if tagged is None else "moved")
         closed[quarter] = Close(
-            quarter, c.id, as_of, committed, status, tagged, tuple(seconds.get(quarter, ()))
+            quarter,
+            c.id,
+            as_of,
+            committed,
+            status,
+            tagged,
+            tuple(seconds.get(quarter, ())),
+            order[c.id],
         )
     elsewhere = {
         q: commit

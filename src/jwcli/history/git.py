@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ _IN_PROGRESS = {
     "REVERT_HEAD": "a revert",
 }
 _HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg")
+# How long a write waits for another git process (a concurrent `jw add`, say) to let go of
+# `index.lock` before giving up with the fix: such commits take a few hundred milliseconds.
+LOCK_WAIT_S = 2.0
 
 
 def _git() -> str:
@@ -139,7 +143,10 @@ def toplevel(path: Path) -> Path | None:
 
 
 def init(path: Path) -> None:
+    """A new repository whose first branch is `main`, whatever init.defaultBranch says (the
+    workflow jw init writes and the docs count on it); symbolic-ref works on every git version."""
     run(["init", "--quiet"], path)
+    run(["symbolic-ref", "HEAD", "refs/heads/main"], path)
 
 
 # --- preflight ---------------------------------------------------------------------------------
@@ -192,6 +199,9 @@ def preflight(root: Path, *, for_write: bool, first_commit: bool = False) -> Non
                 hint="finish it (`git status` says how) or abort it, then run jw again",
             )
     lock = paths["index.lock"]
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     if lock.exists():
         raise GitProblem(
             f"{lock} exists: another git process may be running",
@@ -226,12 +236,54 @@ def commit_paths(
             if "\n" in value or ":" in key or "\n" in key:
                 raise ValueError(f"trailer {key!r}: {value!r} must be one line")
         body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
-    added = run(["add", "--", *paths], root, check=False, on_purpose=True)
+    added = _while_locked(["add", "--", *paths], root, on_purpose=True)
     if added.returncode != 0:
         raise _commit_refused(root, paths, added, staged=False)
-    committed = run(
-        ["commit", "--quiet", "-m", body, "--", *paths], root, check=False, on_purpose=True
+    committed = _while_locked(
+        ["commit", "--quiet", "-m", body, "--", *paths], root, on_purpose=True
     )
+    if committed.returncode != 0:
+        raise _commit_refused(root, paths, committed, staged=True)
+    return run(["rev-parse", "HEAD"], root).stdout.strip()
+
+
+def _while_locked(
+    args: list[str], root: Path, *, on_purpose: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`run(args)`, tried again for up to LOCK_WAIT_S while it fails only because another git
+    process holds `index.lock` (jw never deletes the lock: it waits, then says how to fix it)."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    pause = 0.05
+    while True:
+        proc = run(args, root, check=False, on_purpose=on_purpose)
+        if proc.returncode == 0 or "index.lock" not in proc.stderr or time.monotonic() > deadline:
+            return proc
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+
+
+def commit_new_files(
+    root: Path, paths: Sequence[str], message: str, trailers: Mapping[str, str] | None = None
+) -> str:
+    """`commit_paths` for a batch of new files (`jw import`): the paths are staged through
+    `update-index --stdin`, which takes them as they are instead of matching each as a pathspec
+    (10,000 files: 0.3 s instead of 15 s), and when nothing else was staged the commit takes the
+    index as it is; otherwise only these paths are committed, as `commit_paths` does."""
+    body = message
+    if trailers:
+        for key, value in trailers.items():
+            if "\n" in value or ":" in key or "\n" in key:
+                raise ValueError(f"trailer {key!r}: {value!r} must be one line")
+        body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+    others = run(["diff", "--cached", "--name-only", "-z"], root, check=False).stdout
+    listed = "".join(f"{path}\0" for path in paths)
+    added = run(
+        ["update-index", "--add", "-z", "--stdin"], root, check=False, stdin=listed, on_purpose=True
+    )
+    if added.returncode != 0:
+        raise _commit_refused(root, paths, added, staged=False)
+    only = ["--", *paths] if others else []
+    committed = _while_locked(["commit", "--quiet", "-m", body, *only], root, on_purpose=True)
     if committed.returncode != 0:
         raise _commit_refused(root, paths, committed, staged=True)
     return run(["rev-parse", "HEAD"], root).stdout.strip()
@@ -705,6 +757,12 @@ class TrailerCommit:
     id: str
     committed: str  # ISO 8601 with the committer's offset
     trailers: dict[str, str]
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether the repository is a shallow clone (part of its history is missing)."""
+    proc = run(["rev-parse", "--is-shallow-repository"], root, check=False)
+    return proc.stdout.strip() == "true"
 
 
 def review_commits(root: Path, rev: str) -> list[TrailerCommit]:

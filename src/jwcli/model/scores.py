@@ -140,6 +140,8 @@ class PartyScore:
     overall: Fraction | None
     overall_rag: Rag | None
     behaviours: tuple[BehaviourScore, ...]
+    # records about the party in the quarter that scoring left out, and why (for --explain)
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @property
     def reported(self) -> Decimal | None:
@@ -208,6 +210,15 @@ class FiredTrigger:
     behaviours: tuple[str, ...] | None  # behaviour-score only
     respond_by: dt.date
     answered_by: str | None
+    # at risk only: its quarter is unfinished, so it does not count as fired (lifecycle.md)
+    provisional: bool = False
+    # an escalation naming it after its respond-by: acknowledged, but still unanswered
+    acknowledged_by: str | None = None
+    quarter: str = ""  # the quarter it fired for
+
+    def missed(self, today: dt.date) -> bool:
+        """Its respond-by passed with no answer (an acknowledgement does not answer it)."""
+        return not self.provisional and self.answered_by is None and self.respond_by < today
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -222,6 +233,7 @@ class FiredTrigger:
             "threshold": json_number(self.threshold),
             "respond_by": self.respond_by.isoformat(),
             "answered_by": self.answered_by,
+            "provisional": self.provisional,
         }
 
 
@@ -238,6 +250,13 @@ class Scorecard:
     parties: tuple[PartyScore, ...]
     alignment: tuple[AlignmentFlag, ...]  # flagged entries only
     triggers: tuple[FiredTrigger, ...]
+    # the quarter is unfinished on the date the data is evaluated as of (lifecycle.md)
+    provisional: bool = False
+
+    @property
+    def fired(self) -> tuple[FiredTrigger, ...]:
+        """The triggers that count as fired: not those only at risk in an unfinished quarter."""
+        return tuple(t for t in self.triggers if not t.provisional)
 
     @property
     def reported_health(self) -> Decimal | None:
@@ -260,6 +279,7 @@ class Scorecard:
             parties=tuple(p for p in self.parties if p.party == party_id),
             alignment=tuple(a for a in self.alignment if a.party == party_id),
             triggers=tuple(t for t in self.triggers if t.party == party_id),
+            provisional=self.provisional,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -269,6 +289,7 @@ class Scorecard:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "as_of": self.as_of.isoformat(),
+            "provisional": self.provisional,
             "health": json_number(self.reported_health),
             "health_rag": self.health_rag,
             "parties": [p.to_json() for p in self.parties],

@@ -295,7 +295,8 @@ def kpi_trend(kpi: KpiView, prefix: str = "kpi") -> Markup:
     ty = y_of(kpi.target)
     parts.append(_line(left, ty, right, ty, STROKE["green"], dash="5 3", width="1.5"))
     better = "higher is better" if kpi.direction == "higher" else "lower is better"
-    target_text = f"target {filters.plain(kpi.target)} ({better})"
+    label = kpi.target_label or f"target {filters.plain(kpi.target)}"
+    target_text = f"{label} ({better})"
     parts.append(_text(right, top - 16, target_text, size=9, anchor="end", fill=MUTED))
     for edge in (hi - pad, lo + pad):
         label = filters.number(edge, 1)

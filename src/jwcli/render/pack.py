@@ -53,6 +53,7 @@ class Cover:
     review_due: dt.date  # the formal review meets by this date (review_within_days after the end)
     pack_due: dt.date  # the pack must exist by this date
     scored: bool
+    provisional: bool = False  # the quarter is unfinished: its figures may still change
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -71,6 +72,9 @@ class TriggerView:
     behaviours: tuple[str, ...]
     respond_by: dt.date
     answered_by: str | None
+    provisional: bool = False  # at risk only: the quarter is unfinished
+    # behaviour-score: each behaviour that met the condition, with its own score
+    behaviour_scores: tuple[tuple[str, Decimal | None], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -94,6 +98,7 @@ class Summary:
     concerns: tuple[Point, ...]
     more_achievements: int
     more_concerns: int
+    at_risk: tuple[TriggerView, ...] = ()  # would fire if the unfinished quarter ended now
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -201,6 +206,8 @@ class KpiView:
     measurement: str | None
     previous: Decimal | None
     series: tuple[SeriesPoint, ...]
+    target_label: str = ""  # which target is in force: "milestone 2026-Q2: 75" or "target 80"
+    awaiting: bool = False  # unmeasured, but its measurement grace has not ended
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -226,6 +233,7 @@ class RunCostView:
     target_rate: Decimal | None
     progress: Decimal | None  # saving_rate / target_rate clamped to [0, 1], 4 places
     records: tuple[str, ...]
+    target_by: str | None = None  # the savings milestone in force, when one is
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -408,6 +416,7 @@ class GovernanceView:
     meetings: tuple[MeetingView, ...]
     attendance: tuple[tuple[str, str, int, int], ...]  # party, name, invited, attended
     escalations_open: tuple[EscalationView, ...]
+    version_since: dt.date | None = None  # the date of the amendment that agreed this version
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from jwcli.analysis.costs import (
 )
 from jwcli.analysis.index import RelIndex, index_of
 from jwcli.analysis.kpis import kpi_series
-from jwcli.analysis.quarters import last_quarters, period
+from jwcli.analysis.quarters import first_scored_quarter, last_quarters, period
 from jwcli.analysis.scoring import score_quarter
 from jwcli.model.common import BEHAVIOUR_SHORT, BEHAVIOURS
 from jwcli.model.records import Amendment, Cost, Innovation, Lesson, Meeting, RecordBase
@@ -184,6 +184,7 @@ class _Builder:
             review_due=review_due,
             pack_due=review_due - dt.timedelta(days=g.pack_due_days_before),
             scored=self.card.scored,
+            provisional=self.card.provisional,
         )
 
     # -- 3 scorecard --------------------------------------------------------------------------
@@ -236,6 +237,8 @@ class _Builder:
         counts = []
         missed: list[CommitmentLine] = []
         for party in self.charter.parties:
+            if not party.member_during(self.start, self.end):
+                continue
             summary = commitment_summary(self.rel, party.id, self.quarter, self.today)
             counts.append(
                 CommitmentCounts(
@@ -271,8 +274,13 @@ class _Builder:
 
     def kpis(self) -> KpisView:
         views = []
+        # the charts start at the relationship's first quarter: no empty quarters before it
+        first = first_scored_quarter(self.charter)
+        shown = [q for q in last_quarters(self.quarter, KPI_QUARTERS) if q >= first] or [
+            self.quarter
+        ]
         for kpi in self.charter.kpis:
-            series = kpi_series(self.rel, kpi.id, self.quarter, KPI_QUARTERS)
+            series = kpi_series(self.rel, kpi.id, self.quarter, len(shown), self.today)
             now = series[-1]
             views.append(
                 KpiView(
@@ -283,7 +291,7 @@ class _Builder:
                     unit=kpi.unit,
                     direction=kpi.direction,
                     baseline=kpi.baseline,
-                    target=kpi.target,
+                    target=now.target if now.target is not None else kpi.target,
                     amber_within=kpi.amber_within,
                     due=kpi.due,
                     actual=now.value,
@@ -291,10 +299,12 @@ class _Builder:
                     measurement=now.measurement,
                     previous=series[-2].value if len(series) > 1 else None,
                     series=tuple(SeriesPoint(str(s.quarter), s.value, s.rag) for s in series),
+                    target_label=now.target_text,
+                    awaiting=now.awaiting,
                 )
             )
-        quarters = tuple(str(q) for q in last_quarters(self.quarter, KPI_QUARTERS))
-        unmeasured = tuple(v.id for v in views if v.actual is None)
+        quarters = tuple(str(q) for q in shown)
+        unmeasured = tuple(v.id for v in views if v.actual is None and not v.awaiting)
         return KpisView(quarters, tuple(views), unmeasured)
 
     # -- 6 costs ------------------------------------------------------------------------------
@@ -331,6 +341,7 @@ class _Builder:
             target_rate=c.target_rate,
             progress=rate4(c.progress),
             records=c.records,
+            target_by=c.target_by,
         )
 
     def _market(self, runs: list[RunCost]) -> list[MarketView]:
@@ -562,7 +573,7 @@ class _Builder:
             for _, m in held:
                 if m.type not in _MEETINGS_SCORED:
                     continue
-                guests = m.invited if m.invited is not None else party_ids
+                guests = m.invited if m.invited is not None else self._members_on(m.date)
                 if pid in guests:
                     invited += 1
                     attended += 1 if m.attendees.get(pid) else 0
@@ -580,10 +591,27 @@ class _Builder:
             meetings=tuple(meetings),
             attendance=tuple(attendance),
             escalations_open=tuple(self._open_escalations()),
+            version_since=self._version_since(),
         )
 
+    def _version_since(self) -> dt.date | None:
+        """The date of the amendment that agreed the current version (the latest of its
+        agreeing records known by the as-of date); None when none has."""
+        dates = [
+            e.record.date
+            for _, e in self.idx.active_of("amendment")
+            if isinstance(e.record, Amendment)
+            and e.record.version == self.charter.version
+            and e.record.date <= self.as_of
+        ]
+        return max(dates) if dates else None
+
+    def _members_on(self, day: dt.date) -> list[str]:
+        """Who a meeting invites unless it says: the parties that are members on its date."""
+        return [p.id for p in self.charter.parties if p.member_on(day)]
+
     def _meeting(self, rid: str, m: Meeting) -> MeetingView:
-        guests = m.invited if m.invited is not None else self.idx.party_ids
+        guests = m.invited if m.invited is not None else self._members_on(m.date)
         return MeetingView(
             id=rid,
             date=m.date,
@@ -627,7 +655,7 @@ class _Builder:
         scorecard: ScorecardView,
         innovation: InnovationView,
     ) -> Summary:
-        triggers = tuple(
+        views = tuple(
             TriggerView(
                 trigger=t.trigger,
                 party=t.party,
@@ -643,9 +671,16 @@ class _Builder:
                 behaviours=t.behaviours or (),
                 respond_by=t.respond_by,
                 answered_by=t.answered_by,
+                provisional=t.provisional,
+                behaviour_scores=tuple(
+                    (b, self.card.party(t.party).behaviour(b).reported) for b in t.behaviours or ()
+                ),
             )
             for t in sorted(self.card.triggers, key=lambda t: (-t.level, t.party, t.trigger))
         )
+        # at-risk triggers of an unfinished quarter are shown apart, never as fired
+        triggers = tuple(t for t in views if not t.provisional)
+        at_risk = tuple(t for t in views if t.provisional)
         highest = triggers[0] if triggers else None
         achievements = self._achievements(commitments, kpis, costs, scorecard, innovation)
         concerns = self._concerns(
@@ -662,6 +697,7 @@ class _Builder:
             concerns=tuple(concerns[:TOP_CONCERNS]),
             more_achievements=max(0, len(achievements) - TOP_ACHIEVEMENTS),
             more_concerns=max(0, len(concerns) - TOP_CONCERNS),
+            at_risk=at_risk,
         )
 
     def _achievements(

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from jwcli.analysis.quarters import record_quarter
 from jwcli.errors import RefusedToOverwrite, UsageError
 from jwcli.load.pydantic_errors import findings_from_errors
 from jwcli.model.assessments import Assessment
@@ -27,6 +28,7 @@ from jwcli.model.records import (
     Measurement,
     Meeting,
     Observation,
+    RecordBase,
     Saving,
     Update,
 )
@@ -139,7 +141,8 @@ def _one_line(text: str, width: int = 70) -> str:
 
 
 def evidence_for(rel: Relationship, party: str, behaviour: str, quarter: Quarter) -> list[Evidence]:
-    """Records of the quarter that bear on `behaviour` for `party`, newest first.
+    """Records of the quarter that bear on `behaviour` for `party`, newest first, then the
+    quarter's other records about the party, newest first (every rating can cite evidence).
 
     Observations naming the behaviour always count; each behaviour adds the kinds its indicator
     is computed from (scoring.md), so the assessor sees what the score will see.
@@ -155,6 +158,7 @@ def evidence_for(rel: Relationship, party: str, behaviour: str, quarter: Quarter
     }
     owned_kpis = {k.id for k in rel.charter.kpis if k.owner == party} if rel.charter else set()
     found: list[tuple[dt.date, Evidence]] = []
+    others: list[tuple[dt.date, Evidence]] = []
     for entry in rel.records.values():
         r = entry.record
         if entry.id in gone:
@@ -196,8 +200,24 @@ def evidence_for(rel: Relationship, party: str, behaviour: str, quarter: Quarter
             line = f"{r.type} meeting, {came}: {_one_line(r.summary)}" if invited else None
         if line is not None:
             found.append((r.date, Evidence(entry.id, line)))
+        elif record_quarter(r, fsm) == quarter and _about(r, party, owned_kpis, commitments):
+            others.append((r.date, Evidence(entry.id, f"{r.kind}: {_one_line(r.summary)}")))
     found.sort(key=lambda pair: (pair[0], pair[1].id), reverse=True)
-    return [evidence for _, evidence in found]
+    others.sort(key=lambda pair: (pair[0], pair[1].id), reverse=True)
+    return [evidence for _, evidence in found + others]
+
+
+def _about(r: RecordBase, party: str, kpis: set[str], commitments: Mapping[str, object]) -> bool:
+    """Whether a record is about `party`: it names the party, or its KPI or commitment."""
+    if getattr(r, "party", None) == party:
+        return True
+    if isinstance(r, Escalation | Amendment):
+        return party in (r.parties if isinstance(r, Escalation) else r.agreed_by)
+    if isinstance(r, Meeting):
+        return party in r.attendees
+    if isinstance(r, Measurement):
+        return r.kpi in kpis
+    return isinstance(r, Update) and r.commitment in commitments
 
 
 # --- the file ------------------------------------------------------------------------------------
