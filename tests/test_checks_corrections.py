@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import jw, rec, write_repo
+from tests.helpers import jw, rec
+from tests.helpers import write_agreed_repo as write_repo
 
 TODAY = "2026-11-29"
 
