@@ -203,6 +203,20 @@ def _cold_env() -> dict[str, str]:
     return {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="jw-bench-cache-")}
 
 
+def _moved_env(repo: Path) -> dict[str, str]:
+    """A cache folder as after an audit of an earlier HEAD: the record facts are remembered, the
+    report is not (what a CI run after one more commit finds)."""
+    import json
+
+    env = _cold_env()
+    subprocess.run([str(JW), "-C", str(repo), "audit"], capture_output=True, env=env, check=False)
+    (cache,) = (Path(env["XDG_CACHE_HOME"]) / "jw" / "audit").glob("*-report.json")
+    data = json.loads(cache.read_text())
+    data["head"] = "0" * 40
+    cache.write_text(json.dumps(data))
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=10_000)
@@ -224,16 +238,18 @@ def main() -> None:
         "git log --name-status (the baseline)": ["git", "log", "--name-status"],
         "jw audit": [str(JW), "-C", str(repo), "audit"],
         "jw audit, nothing remembered": [str(JW), "-C", str(repo), "audit"],
+        "jw audit, HEAD moved": [str(JW), "-C", str(repo), "audit"],
         "jw audit --format json": [str(JW), "-C", str(repo), "audit", "--format", "json"],
         "git fsck --full (what --fsck adds)": ["git", "fsck", "--full", "--no-progress"],
     }
-    cold = "jw audit, nothing remembered"
+    cold, moved = "jw audit, nothing remembered", "jw audit, HEAD moved"
     for cmd in commands.values():
         timed(cmd, repo)  # warm the page cache and git's own caches
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, cmd in commands.items():
-            times[name].append(timed(cmd, repo, _cold_env() if name == cold else None))
+            env = _cold_env() if name == cold else (_moved_env(repo) if name == moved else None)
+            times[name].append(timed(cmd, repo, env))
 
     check = subprocess.run(
         [str(JW), "-C", str(repo), "audit", "--format", "json"],

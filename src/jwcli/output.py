@@ -98,6 +98,11 @@ def initialised(result: Any) -> None:
         print("  without a git repository (--no-git): run `git init -b main` and commit the")
         print("  files before recording anything, since git history is the audit trail")
     print("Next: fill in charter.yaml and baselines.yaml, then run `jw validate`.")
+    print(
+        "The charter is a draft until every party agrees it. When they do, record it (this\n"
+        "commits the charter with the agreement): "
+        "jw add amendment --version 1 --agreed-by <every party id, comma-separated>"
+    )
 
 
 def written(paths: Iterable[Path]) -> None:
@@ -461,8 +466,13 @@ def _plain(text: str) -> str:
 
 def _records_line(c: Any) -> str:
     """The records a commit touched, by id: at most ten, then how many more."""
+
+    def name(path: str) -> str:  # a record by its id, an assessment by quarter/assessor
+        parts = path.removesuffix(".yaml").split("/")
+        return "/".join(parts[-2:]) if parts[0] == "assessments" else parts[-1]
+
     names = [
-        f"{sign}{path.rsplit('/', 1)[-1].removesuffix('.yaml')}"
+        f"{sign}{name(path)}"
         for sign, paths in (("+", c.added), ("~", c.modified), ("-", c.deleted))
         for path in paths
     ]

@@ -444,7 +444,8 @@ def _audit_view(root: Path, commit: str, quarter: Quarter, fsm: int, closes: Clo
     previous = closes.previous(quarter)
     changes = []
     for flag in report.flags:
-        if flag.rule != "after-review" or flag.commit not in entries:
+        # data of a closed quarter changed (errors) or added late (notices) after its close
+        if flag.rule not in ("after-close", "late") or flag.commit not in entries:
             continue
         e = entries[flag.commit]
         changes.append(

@@ -42,13 +42,15 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jwcli.errors import DataInvalid, GitProblem, UsageError
 from jwcli.history import git
-from jwcli.history.closes import Closes
 from jwcli.model.findings import Finding
 from jwcli.quarters import Quarter
+
+if TYPE_CHECKING:  # closes.py imports the models, which audit loads only while git walks
+    from jwcli.history.closes import Closes
 
 CHARTER_FILE = "charter.yaml"
 BASELINES_FILE = "baselines.yaml"
@@ -199,11 +201,9 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     since_commit = git.resolve_commit(root, since) if since and since_date is None else None
 
     from jwcli.history import audit_cache
-    from jwcli.history.closes import find_closes
 
     head = git.head_commit(root) or ""
-    remembered = audit_cache.load(root)
-    cached = remembered.get("report") if since is None and remembered.get("head") == head else None
+    cached = audit_cache.load_report(root, head) if since is None else None
     if cached is not None:
         try:
             report = _from_cache(cached)
@@ -211,6 +211,8 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         except (KeyError, TypeError, ValueError):
             cached = None
     if cached is not None:
+        from jwcli.history.closes import find_closes
+
         closes = find_closes(root, read=review)
         report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
         return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
@@ -227,7 +229,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     log = git.Log(root, signatures=guessed)
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-    current = _current_state(root, head_charter, tree, remembered.get("facts", {}))
+    current = _current_state(root, head_charter, tree, audit_cache.load_facts(root))
     signing = current.charter.governance.require_signed_commits
     commits = log.commits()
     if signing and not guessed:  # the setting is written in a way the quick look missed
@@ -237,6 +239,8 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         for c in commits
         if c.trailers.get("Jw-Kind", "").strip().lower() == "review"
     ]
+    from jwcli.history.closes import find_closes
+
     closes = find_closes(root, read=review)
     excluded: set[str] = set()
     if since_commit is not None:
@@ -388,8 +392,9 @@ def _facts(blob: bytes | None, fiscal_year_start: int) -> Facts:
         record_quarter(record, fiscal_year_start),
         Quarter.of(record.due, fiscal_year_start) if isinstance(record, Commitment) else None,
         record.superseded_ids,
-        getattr(record, "service", None),
-        getattr(record, "party", None),
+        # the fields as stored: getattr on a field a kind lacks takes pydantic's slow path
+        record.__dict__.get("service"),
+        record.__dict__.get("party"),
         isinstance(record, Cost) and record.project is None,
         record if isinstance(record, Amendment) else None,
     )
@@ -415,13 +420,22 @@ def _encode_facts(facts: dict[str, Facts], fys: int) -> dict[str, list[Any]]:
 
 def _decode_facts(remembered: dict[str, list[Any]], fys: int) -> dict[str, Facts]:
     found = {}
+    labels: dict[str, Quarter | None] = {}  # a few dozen quarters for thousands of records
+
+    def quarter_of(label: str | None) -> Quarter | None:
+        if not label:
+            return None
+        if label not in labels:
+            labels[label] = Quarter.from_label(label)
+        return labels[label]
+
     for oid, (kind, quarter, due, supersedes, service, party, run_cost, at) in remembered.items():
         if at != fys:  # quarters depend on the fiscal year
             continue
         found[oid] = Facts(
             kind,
-            Quarter.from_label(quarter) if quarter else None,
-            Quarter.from_label(due) if due else None,
+            quarter_of(quarter),
+            quarter_of(due),
             tuple(supersedes),
             service,
             party,
@@ -474,9 +488,17 @@ def _current_state(
     fys = charter.fiscal_year_start
     facts: dict[str, Facts] = _decode_facts(remembered, fys)
     blobs = git.read_blobs(root, [e.oid for e in entries if e.oid not in facts])
-    for e in entries:
-        if e.oid not in facts:
-            facts[e.oid] = _facts(blobs[e.oid], fys)
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects and no cycles, as in the loader
+    try:
+        for e in entries:
+            if e.oid not in facts:
+                facts[e.oid] = _facts(blobs[e.oid], fys)
+    finally:
+        if collecting:
+            gc.enable()
     found_amendments = {
         e.path: facts[e.oid].model for e in entries if facts[e.oid].model is not None
     }

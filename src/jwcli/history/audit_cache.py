@@ -51,18 +51,33 @@ def _key() -> str:
     return digest.hexdigest()
 
 
-def _path(root: Path) -> Path | None:
+def _path(root: Path, part: str) -> Path | None:
     folder = _folder()
     if folder is None:
         return None
     name = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=16).hexdigest()
-    return folder / f"{name}.json"
+    return folder / f"{name}-{part}.json"
 
 
-def load(root: Path) -> dict[str, Any]:
-    """What the last audit of this repository remembered: `head`, its `report` (only when well
-    formed) and `facts` (blob id -> what the record says); empty when nothing usable is kept."""
-    path = _path(root)
+def load_report(root: Path, head: str) -> dict[str, Any] | None:
+    """The report the last audit of this repository remembered, when it audited `head`."""
+    data = _read(root, "report")
+    if data.get("head") != head or not head:
+        return None
+    report = data.get("report")
+    return report if _well_formed(report) else None
+
+
+def load_facts(root: Path) -> dict[str, list[Any]]:
+    """Record facts remembered by blob id (what each version of a record says)."""
+    facts = _read(root, "facts").get("facts")
+    if isinstance(facts, dict) and all(_fact_ok(v) for v in facts.values()):
+        return facts
+    return {}
+
+
+def _read(root: Path, part: str) -> dict[str, Any]:
+    path = _path(root, part)
     if path is None:
         return {}
     try:
@@ -83,13 +98,7 @@ def load(root: Path) -> dict[str, Any]:
         os.close(fd)
     if not isinstance(data, dict) or data.get("key") != _key():
         return {}
-    found: dict[str, Any] = {}
-    if isinstance(data.get("head"), str) and _well_formed(data.get("report")):
-        found["head"], found["report"] = data["head"], data["report"]
-    facts = data.get("facts")
-    if isinstance(facts, dict) and all(_fact_ok(v) for v in facts.values()):
-        found["facts"] = facts
-    return found
+    return data
 
 
 def _fact_ok(value: Any) -> bool:
@@ -140,15 +149,21 @@ def _well_formed(report: Any) -> bool:
 def save(root: Path, head: str, report: dict[str, Any], facts: dict[str, list[Any]]) -> None:
     """Remember `report` for `head`, and the facts of record versions (by blob id, good for any
     later HEAD); a failure to write is ignored (the cache is optional)."""
-    path = _path(root)
-    if path is None or not head:
+    if head:
+        _write(root, "report", {"key": _key(), "head": head, "report": report})
+        _write(root, "facts", {"key": _key(), "facts": facts})
+
+
+def _write(root: Path, part: str, data: dict[str, Any]) -> None:
+    path = _path(root, part)
+    if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-", suffix=".tmp")
         try:
             # dumps, not dump: `dump` streams through the pure-Python encoder, ten times slower
-            text = json.dumps({"key": _key(), "head": head, "report": report, "facts": facts})
+            text = json.dumps(data)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
             os.replace(tmp, path)
