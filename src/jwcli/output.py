@@ -311,6 +311,8 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
             answer = f"answered by {t.answered_by}"
         elif t.acknowledged_by:
             answer = f"missed; acknowledged late by {t.acknowledged_by}"
+        elif card.today is not None and t.missed(card.today):
+            answer = "missed: not answered by then"
         else:
             answer = "not yet answered"
         _indented(console, Text(f"respond by {t.respond_by}; {answer}"), 4)

@@ -210,6 +210,7 @@ class _Engine:
                 (),
                 (),
                 provisional,
+                self.today,
             )
         s = self.charter.scoring
         return Scorecard(
@@ -225,6 +226,7 @@ class _Engine:
             alignment=tuple(ev.alignment),
             triggers=tuple(ev.fired),
             provisional=provisional,
+            today=self.today,
         )
 
     def _unscored(self, party_id: str) -> PartyScore:
