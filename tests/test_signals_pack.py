@@ -84,3 +84,17 @@ def test_milestone_targets_version_date_and_behaviour_scores(tmp_path: Path) -> 
         ("innovation", "1.00"),
     ]
     assert "behaviour-score 1.00 (critical-friend 1.00, innovation 1.00)" in md
+
+
+def test_the_pack_lists_only_the_parties_that_were_members(tmp_path: Path) -> None:
+    charter = CHARTER.replace(
+        "  - id: acme\n",
+        "  - id: west\n    name: West Council\n    role: client\n    joined: 2025-08-15\n"
+        "  - id: acme\n",
+    )
+    root = write_repo(tmp_path, {"charter.yaml": charter})
+    q1 = pack_of(root, Q1, "2025-11-15")
+    assert [p.id for p in q1.cover.parties] == ["north", "south", "acme"]
+    assert [a[0] for a in q1.governance.attendance] == ["north", "south", "acme"]
+    q2 = pack_of(root, Q2, "2025-11-15")
+    assert [p.id for p in q2.cover.parties] == ["north", "south", "west", "acme"]
