@@ -286,6 +286,11 @@ def test_a_savings_milestone_sets_the_rate_progress_is_judged_against(tmp_path: 
     q3 = card(root, Q3, "2026-02-01").party("north").behaviour("cost-optimisation")
     # Q3: the final 0.2: progress 0.05 / 0.2 = 0.25
     assert q3.parts["savings_progress"] == Fraction(1, 4)
+    explained = jw(
+        "-C", str(root), "--today", "2026-02-01", "score", "--quarter", "2025-Q1",
+        "--party", "north", "--explain", env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert "milestone 2025-Q2: 0.05, progress 1" in explained.stdout
 
 
 # -- membership ----------------------------------------------------------------------------------

@@ -501,7 +501,9 @@ class _Engine:
                     (
                         f"saving {c.service}",
                         f"baseline/4 {_money(c.baseline_quarter)}, actual {c.actual}, rate "
-                        f"{_r4(c.saving_rate)}, target {c.target_rate}, progress {_r4(c.progress)}",
+                        f"{_r4(c.saving_rate)}, "
+                        + (f"milestone {c.target_by}: " if c.target_by else "target ")
+                        + f"{c.target_rate}, progress {_r4(c.progress)}",
                     )
                 )
         for pr in owned:
