@@ -98,3 +98,29 @@ def test_the_pack_lists_only_the_parties_that_were_members(tmp_path: Path) -> No
     assert [a[0] for a in q1.governance.attendance] == ["north", "south", "acme"]
     q2 = pack_of(root, Q2, "2025-11-15")
     assert [p.id for p in q2.cover.parties] == ["north", "south", "west", "acme"]
+
+
+def test_the_kpi_chart_steps_through_the_milestone_targets(tmp_path: Path) -> None:
+    from jwcli.render.charts import kpi_trend
+
+    files = {
+        "charter.yaml": MILESTONE_CHARTER,
+        "records/m-q1.yaml": rec(
+            "measurement", "2025-07-02", kpi="first-time-fix", period="2025-Q1", value=72
+        ),
+        "records/m-q3.yaml": rec(
+            "measurement", "2026-01-02", kpi="first-time-fix", period="2025-Q3", value=72
+        ),
+    }
+    root = write_repo(tmp_path, files)
+    (kpi,) = pack_of(root, Quarter(2025, 3), "2026-02-15").kpis.kpis
+    # Q1 and Q2 under the milestone of 70, Q3 under the final 80
+    assert [(p.quarter, p.target) for p in kpi.series] == [
+        ("2025-Q1", 70),
+        ("2025-Q2", 70),
+        ("2025-Q3", 80),
+    ]
+    svg = str(kpi_trend(kpi))
+    # one dashed target segment per quarter instead of one line across the chart
+    assert svg.count('stroke-dasharray="5 3"') == 3
+    assert "target 80 (higher is better)" in svg

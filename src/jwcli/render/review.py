@@ -302,7 +302,9 @@ class _Builder:
                     rag=now.rag,
                     measurement=now.measurement,
                     previous=series[-2].value if len(series) > 1 else None,
-                    series=tuple(SeriesPoint(str(s.quarter), s.value, s.rag) for s in series),
+                    series=tuple(
+                        SeriesPoint(str(s.quarter), s.value, s.rag, s.target) for s in series
+                    ),
                     target_label=now.target_text,
                     awaiting=now.awaiting,
                 )
