@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
-JW = ROOT / ".venv" / "bin" / "jw"
+JW = Path(os.environ.get("JW", ROOT / ".venv" / "bin" / "jw"))
 
 CHARTER = """\
 relationship: Benchmark Shared Services
@@ -130,10 +130,18 @@ def generate(repo: Path, commits: int) -> None:
         stream.append(b"tagger %s %d +0000\n" % (AUTHORS[0], EPOCH + n * 3000))
         data(f"Review of {name[7:]} closed".encode())
 
+    agreed = (
+        "kind: amendment\ndate: 2023-04-01\nsummary: Version 1 agreed\nversion: 1\n"
+        "agreed_by: [north, south, acme]\n"
+    )
     commit(
         0,
-        {"charter.yaml": CHARTER.format(version=1, target=80), "baselines.yaml": BASELINES},
-        "Charter version 1",
+        {
+            "charter.yaml": CHARTER.format(version=1, target=80),
+            "baselines.yaml": BASELINES,
+            f"records/{quarter_of(START)}/2023-04-01-charter-v1.yaml": agreed,
+        },
+        "Charter version 1, agreed",
     )
     version = 1
     paths: list[tuple[str, str]] = []
@@ -141,8 +149,16 @@ def generate(repo: Path, commits: int) -> None:
     for n in range(1, commits):
         day = START + dt.timedelta(days=n // 8)  # eight records a day
         if quarter_of(day) != last_quarter and n > 1:
-            tag(f"review/{last_quarter}", n, n)  # closes the quarter on its last commit
+            # the close commit, as `jw review --close` writes it, and its tag
+            commit(
+                n,
+                {f"reviews/{last_quarter}/review.md": f"# Review {last_quarter}\n"},
+                f"jw: review {last_quarter} closed\n\nJw-Kind: review\n"
+                f"Jw-Quarter: {last_quarter}\nJw-Today: {day}\n",
+            )
+            tag(f"review/{last_quarter}", n + 1, n)
             last_quarter = quarter_of(day)
+            continue
         if n % 2500 == 0:
             version += 1
             amendment = (
@@ -172,10 +188,19 @@ def generate(repo: Path, commits: int) -> None:
     subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=repo, check=True, env=env)
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env
+    )
     return time.perf_counter() - started
+
+
+def _cold_env() -> dict[str, str]:
+    """An environment whose per-user cache folder is new and empty: audit remembers nothing."""
+    import tempfile
+
+    return {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="jw-bench-cache-")}
 
 
 def main() -> None:
@@ -198,15 +223,17 @@ def main() -> None:
     commands = {
         "git log --name-status (the baseline)": ["git", "log", "--name-status"],
         "jw audit": [str(JW), "-C", str(repo), "audit"],
+        "jw audit, nothing remembered": [str(JW), "-C", str(repo), "audit"],
         "jw audit --format json": [str(JW), "-C", str(repo), "audit", "--format", "json"],
         "git fsck --full (what --fsck adds)": ["git", "fsck", "--full", "--no-progress"],
     }
+    cold = "jw audit, nothing remembered"
     for cmd in commands.values():
         timed(cmd, repo)  # warm the page cache and git's own caches
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, cmd in commands.items():
-            times[name].append(timed(cmd, repo))
+            times[name].append(timed(cmd, repo, _cold_env() if name == cold else None))
 
     check = subprocess.run(
         [str(JW), "-C", str(repo), "audit", "--format", "json"],

@@ -698,13 +698,16 @@ class Generator:
     def _cite(self, ordered: list[Rec]) -> None:
         """Evidence and corrections point back in time, so they are chosen in date order."""
         rng = self.rng
-        last_reading: dict[str, str] = {}
+        last_of_period: dict[tuple[str, str], str] = {}
         for i, rec in enumerate(ordered):
             if rec.kind == "measurement":
                 kpi = rec.lines[0][len("kpi: ") :]
-                if rec.corrects and kpi in last_reading:
-                    rec.lines.append(f"supersedes: {last_reading[kpi]}")
-                last_reading[kpi] = rec.id
+                period = rec.lines[1][len("period: ") :]
+                # one live reading per KPI and period: a later monthly reading replaces the
+                # earlier one (lifecycle.md), as the latest reading counted before
+                if (kpi, period) in last_of_period:
+                    rec.lines.append(f"supersedes: {last_of_period[kpi, period]}")
+                last_of_period[kpi, period] = rec.id
             if rec.wants and i:
                 lo = max(0, i - 400)
                 picks = {ordered[rng.randrange(lo, i)].id for _ in range(rec.wants)}

@@ -23,3 +23,11 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[di
 def _no_ambient_today(monkeypatch: pytest.MonkeyPatch) -> None:
     if "JW_TODAY" in os.environ:
         monkeypatch.delenv("JW_TODAY")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_key(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jw's per-user cache secret lives under XDG_CACHE_HOME: keep the tests' out of the home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "_xdg_cache"))

@@ -211,3 +211,23 @@ def commit_files(
     git(root, "add", "-A", env=env)
     git(root, "commit", "-q", "--allow-empty", "-m", message, env=env)
     return git(root, "rev-parse", "HEAD")
+
+
+# The standard CHARTER's version 1 agreed by every party: without it the charter is a draft
+# (one warning from `jw validate`), and after it an unagreed version is an error.
+AGREEMENT_PATH = "records/2025-Q1/2025-04-01-charter-agreed.yaml"
+AGREEMENT = """\
+kind: amendment
+date: 2025-04-01
+summary: Charter version 1 agreed
+version: 1
+agreed_by: [north, south, acme]
+"""
+
+
+def write_agreed_repo(
+    root: Path, files: Mapping[str, str | bytes], *, charter: bool = True
+) -> Path:
+    """`write_repo` with the standard charter's version 1 agreed (AGREEMENT), for tests whose
+    output must not carry the draft-charter warning."""
+    return write_repo(root, {AGREEMENT_PATH: AGREEMENT, **files}, charter=charter)

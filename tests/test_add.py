@@ -14,7 +14,7 @@ import pytest
 from jwcli.errors import RefusedToOverwrite
 from jwcli.load.yamlsafe import load_file, parse
 from jwcli.model.records import RECORD_KINDS
-from tests.helpers import BASELINES, CHARTER, jw, snapshot, write_repo
+from tests.helpers import AGREEMENT, AGREEMENT_PATH, BASELINES, CHARTER, jw, snapshot, write_repo
 
 TODAY = "2026-06-20"  # fiscal year from April (tests.helpers.CHARTER): June is 2026-Q1
 COMMITMENT = """\
@@ -346,8 +346,15 @@ def test_every_kind_can_be_added_from_options(tmp_path: Path, kind: str) -> None
 
 
 def test_existing_errors_are_shown_but_do_not_block(tmp_path: Path) -> None:
-    # A charter bumped to version 2 is an error until its amendment lands (commands.md).
-    root = _repo(tmp_path, {"charter.yaml": CHARTER.replace("version: 1", "version: 2")})
+    # Once version 1 was agreed, a charter bumped to version 2 is an error until its amendment
+    # lands (lifecycle.md).
+    root = _repo(
+        tmp_path,
+        {
+            "charter.yaml": CHARTER.replace("version: 1", "version: 2"),
+            AGREEMENT_PATH: AGREEMENT,
+        },
+    )
     assert jw("-C", str(root), "--today", TODAY, "validate").exit_code == 1
     result = _add(root, *["lesson", "--party", "north", "--summary", "Note it", "--no-commit"])
     assert result.exit_code == 0, result.output
@@ -430,8 +437,9 @@ def test_an_existing_id_anywhere_in_records_is_refused_and_untouched(tmp_path: P
     root = _repo(tmp_path, {"records/old/2026-06-15-book-rooms-early.yaml": "kind: [broken\n"})
     before = snapshot(root)
     result = _add(
-        root, "lesson", "--party", "north", "--summary", "Book rooms early", "--date", "2026-06-15"
-    )
+        root, "lesson", "--party", "north", "--summary", "Early", "--date", "2026-06-15",
+        "--id", "book-rooms-early",
+    )  # fmt: skip
     assert result.exit_code == 1
     assert "records/old/2026-06-15-book-rooms-early.yaml" in result.stderr
     assert snapshot(root) == before
@@ -619,7 +627,8 @@ def test_prompts_ask_for_missing_fields_and_re_ask_bad_answers(tmp_path: Path) -
     root = _repo(tmp_path)
     # party: an unknown id (re-asked), then choice 1 (north, the charter's first party);
     # due: an impossible date (re-asked), then a good one.
-    answers = "nobody\n1\n2026-13-01\n2026-06-30\n"
+    # then `to`, optional, left blank.
+    answers = "nobody\n1\n2026-13-01\n2026-06-30\n\n"
     result = _add(
         root, "commitment", "--summary", "Share the rota", "--no-commit", env=TTY, input=answers
     )
@@ -785,6 +794,8 @@ def test_two_jw_processes_adding_the_same_id_exactly_one_wins(tmp_path: Path) ->
         "north",
         "--summary",
         "Same id",
+        "--id",
+        "same-id",  # a generated id would move aside to -2 instead (issue 12)
         "--no-commit",
     ]
     env = {**os.environ, "JW_INTERACTIVE": "0"}
@@ -838,8 +849,9 @@ def test_no_commit_leaves_the_file_uncommitted(
 
 
 def test_an_index_lock_is_exit_3_with_the_file_kept_and_the_lock_untouched(
-    tmp_path: Path, isolated_git: dict[str, str]
+    tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("jwcli.history.git.LOCK_WAIT_S", 0.1)  # jw waits for a lock briefly
     root = _repo(tmp_path)
     _git_repo(root)
     lock = root / ".git" / "index.lock"

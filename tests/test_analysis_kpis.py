@@ -82,8 +82,14 @@ def test_latest_dated_measurement_of_the_period_counts(tmp_path: Path) -> None:
             "records/m-early.yaml": rec(
                 "measurement", "2025-10-05", kpi="first-time-fix", period="2025-Q2", value=70
             ),
+            # a second reading of the period corrects the first (lifecycle.md)
             "records/m-later.yaml": rec(
-                "measurement", "2025-10-10", kpi="first-time-fix", period="2025-Q2", value=78
+                "measurement",
+                "2025-10-10",
+                kpi="first-time-fix",
+                period="2025-Q2",
+                value=78,
+                supersedes="m-early",
             ),
             # dated in Q2 but for Q1's period: belongs to Q1, not Q2
             "records/m-q1.yaml": rec(

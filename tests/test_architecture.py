@@ -11,7 +11,7 @@ import jwcli
 
 PACKAGE = Path(jwcli.__file__).parent
 # The only modules that may talk to a person: the CLI, its command bodies and the output layer.
-FRONT = {"cli.py", "output.py"}
+FRONT = {"cli.py", "output.py", "launch.py"}
 
 
 def _modules() -> list[tuple[str, ast.Module]]:

@@ -66,18 +66,39 @@ def charter(**changes: str) -> str:
     return text
 
 
-def start(tmp_path: Path, files: dict[str, str | None] | None = None) -> tuple[Path, str]:
+AGREED_V1 = "records/2025-Q1/2025-04-01-charter-agreed.yaml"
+
+
+def start(
+    tmp_path: Path, files: dict[str, str | None] | None = None, *, agreed: bool = True
+) -> tuple[Path, str]:
+    """A repository whose first commit holds the charter, the baselines and (unless `agreed` is
+    False) the amendment that agrees version 1, so the charter rules judge every later commit."""
     root = tmp_path / "rel"
     root.mkdir(parents=True)
     git(root, "init", "-q")
+    agreement = {AGREED_V1: amendment(1, date="2025-04-01")} if agreed else {}
     first = commit_files(
         root,
-        {"charter.yaml": CHARTER, "baselines.yaml": BASELINES, **(files or {})},
+        {"charter.yaml": CHARTER, "baselines.yaml": BASELINES, **agreement, **(files or {})},
         "Charter version 1",
         author=ANN,
         date="2025-04-01T09:00:00+01:00",
     )
     return root, first
+
+
+def close(root: Path, quarter: str, *, tag: bool = True, date: str = "2025-07-20") -> str:
+    """Close `quarter` as `jw review --close` does: a commit with the review trailers, tagged."""
+    commit = commit_files(
+        root,
+        {f"reviews/{quarter}/review.md": f"# Review {quarter}\n"},
+        f"jw: review {quarter} closed\n\nJw-Kind: review\nJw-Quarter: {quarter}\nJw-Today: {date}",
+        date=f"{date}T12:00:00+00:00",
+    )
+    if tag:
+        git(root, "tag", "-a", f"review/{quarter}", "-m", f"Review {quarter}", commit)
+    return commit
 
 
 def audit(root: Path, *extra: str) -> tuple[int, dict[str, Any]]:
@@ -176,7 +197,7 @@ def test_a_deleted_record_is_flagged_and_a_moved_one_is_not(
     assert report["commits"][-1]["added"] == [new] and report["commits"][-1]["deleted"] == [old]
 
 
-def test_changes_to_a_quarter_after_its_review_tag_are_flagged(
+def test_changes_to_a_closed_quarter_are_errors_and_late_records_notices(
     isolated_git: dict[str, str], tmp_path: Path
 ) -> None:
     kept = "records/2025-Q1/2025-05-10-backlog.yaml"
@@ -191,7 +212,7 @@ def test_changes_to_a_quarter_after_its_review_tag_are_flagged(
         {assessment: rating.replace("rating: 4", "rating: 3")},
         "North revises its rating before the review",
     )
-    git(root, "tag", "-a", "review/2025-Q1", "-m", "Review of 2025-Q1 closed")
+    closed = close(root, "2025-Q1")
     # filed in the Q2 folder but dated in Q1 (May): the date decides the quarter
     backdated = "records/2025-Q2/2025-05-30-late-evidence.yaml"
     late = commit_files(root, {backdated: obs("2025-05-30")}, "Backdated evidence", author=RAJ)
@@ -207,24 +228,64 @@ def test_changes_to_a_quarter_after_its_review_tag_are_flagged(
 
     assert code == 1
     assert flags(report) == {
-        ("after-review", late, backdated),
-        ("after-review", rerated, assessment),
-        ("after-review", edited, kept),
+        ("late", late, backdated),
+        ("after-close", rerated, assessment),
+        ("after-close", edited, kept),
         ("record-modified", edited, kept),
     }
+    severity = {(f["rule"], f["commit"]): f["severity"] for f in report["flags"]}
+    assert severity[("late", late)] == "notice"
+    assert severity[("after-close", rerated)] == severity[("record-modified", edited)] == "error"
+    (notice,) = report["notices"] and [f for f in report["flags"] if f["rule"] == "late"]
+    assert notice["quarter"] == "2025-Q1" and notice["acknowledged"] is False
+    assert closed[:10] in notice["message"]
     assert all(before_close != f["commit"] for f in report["flags"])  # editing before close is fine
-    assert any("review/2025-Q1" in f["message"] for f in report["flags"])
+    assert report["closes"] == {"2025-Q1": closed}
+
+    # a later close acknowledges the late record: --strict passes on it, the errors remain
+    strict = jw("-C", str(root), "audit", "--strict")
+    assert strict.exit_code == 1
+    close(root, "2025-Q2", date="2025-10-20")
+    _, report = audit(root)
+    assert [f["acknowledged"] for f in report["flags"] if f["rule"] == "late"] == [True]
 
 
-def test_a_lightweight_review_tag_closes_the_quarter_too(
+def test_a_tag_without_a_close_commit_closes_nothing(
+    isolated_git: dict[str, str], tmp_path: Path
+) -> None:
+    root, first = start(tmp_path)
+    git(root, "tag", "review/2025-Q1")
+    commit_files(root, {"records/2025-05-30-x.yaml": obs("2025-05-30")}, "Not late")
+    code, report = audit(root)
+    assert code == 0
+    assert flags(report) == {("review-tag", first, "")}
+    (flag,) = report["flags"]
+    assert flag["severity"] == "notice" and "not a close commit" in flag["message"]
+
+
+def test_a_missing_or_moved_tag_and_a_second_close_are_errors(
     isolated_git: dict[str, str], tmp_path: Path
 ) -> None:
     root, _ = start(tmp_path)
-    git(root, "tag", "review/2025-Q1")
-    late = commit_files(root, {"records/2025-05-30-x.yaml": obs("2025-05-30")}, "Late")
+    closed = close(root, "2025-Q1", tag=False)
     code, report = audit(root)
     assert code == 1
-    assert flags(report) == {("after-review", late, "records/2025-05-30-x.yaml")}
+    assert flags(report) == {("review-tag", closed, "")}
+    assert f"git tag -a review/2025-Q1 {closed[:12]}" in report["flags"][0]["message"]
+
+    later = commit_files(root, {"records/2025-Q2/2025-07-15-new.yaml": obs("2025-07-15")}, "Q2")
+    git(root, "tag", "review/2025-Q1", later)  # the tag marks another commit
+    again = close(root, "2025-Q1", tag=False)
+    code, report = audit(root)
+    assert code == 1
+    assert flags(report) == {("review-tag", closed, ""), ("second-close", again, "")}
+    assert "points at" in next(f for f in report["flags"] if f["rule"] == "review-tag")["message"]
+
+    # deleting the tag does not reopen the quarter: a late record is still found
+    git(root, "tag", "-d", "review/2025-Q1")
+    late = commit_files(root, {"records/2025-Q2/2025-06-30-x.yaml": obs("2025-06-30")}, "Late")
+    _, report = audit(root)
+    assert ("late", late, "records/2025-Q2/2025-06-30-x.yaml") in flags(report)
 
 
 def test_charter_data_change_without_a_version_is_flagged_and_comments_are_not(
@@ -293,13 +354,13 @@ def test_a_version_without_amendment_and_an_amendment_missing_a_party_are_flagge
     assert code == 1
     assert flags(report) == {
         ("amendment-missing", v2, "charter.yaml"),  # version 2 was never agreed
-        ("amendment-parties", agreed, partial),
+        ("amendment-parties", v3, "charter.yaml"),  # version 3 only partly
     }
-    assert v3 not in {f["commit"] for f in report["flags"]}  # v3 has its (partial) amendment
-    assert "south" in next(f for f in report["flags"] if f["path"] == partial)["message"]
+    assert agreed not in {f["commit"] for f in report["flags"]}
+    assert "south" in next(f for f in report["flags"] if f["commit"] == v3)["message"]
 
 
-def test_breaking_charter_changes_are_flagged_even_when_agreed(
+def test_agreed_loosening_is_a_notice_and_tightening_nothing(
     isolated_git: dict[str, str], tmp_path: Path
 ) -> None:
     root, _ = start(tmp_path)
@@ -316,46 +377,51 @@ def test_breaking_charter_changes_are_flagged_even_when_agreed(
             "    amber_within: 5": "    amber_within: 8",
             "  triggers:\n    - id: slipping-commitments\n      metric: on-time-rate\n"
             "      below: 0.8\n      level: 1\n": "  triggers: []\n",
-            "  - id: south\n    name: South Borough Council\n    role: client\n": "",
         }
-    ).replace("clients: [north, south]", "clients: [north]")
+    )
     c3 = commit_files(
         root, {"charter.yaml": loosened, "records/2025-08-02-v3.yaml": amendment(3)}, "Looser"
     )
 
     code, report = audit(root)
 
-    assert code == 1
-    messages = sorted(f["message"] for f in report["flags"] if f["rule"] == "breaking-change")
+    assert code == 0
+    messages = sorted(f["message"] for f in report["flags"])
     assert messages == [
-        "breaking charter change: KPI `first-time-fix` amber_within widened from 5 to 8",
-        "breaking charter change: KPI `first-time-fix` target loosened from 85 to 70 "
-        "(higher is better)",
-        "breaking charter change: party `south` removed",
-        "breaking charter change: trigger `slipping-commitments` deleted",
+        "agreed loosening: KPI `first-time-fix` amber_within widened from 5 to 8",
+        "agreed loosening: KPI `first-time-fix` target loosened from 85 to 70 (higher is better)",
+        "agreed loosening: trigger `slipping-commitments` removed",
     ]
-    assert {f["commit"] for f in report["flags"]} == {c3}  # the tightening was not breaking
-    # the version and its amendment (by all three, south included, as it leaves) are in order
-    assert {f["rule"] for f in report["flags"]} == {"breaking-change"}
+    assert {(f["commit"], f["rule"], f["severity"]) for f in report["flags"]} == {
+        (c3, "agreed-change", "notice")
+    }
+    assert jw("-C", str(root), "audit", "--strict").exit_code == 1
 
 
-def test_a_leaving_party_must_agree_the_amendment_that_removes_it(
+def test_a_party_leaving_is_agreed_by_the_parties_that_stay(
     isolated_git: dict[str, str], tmp_path: Path
 ) -> None:
     root, _ = start(tmp_path)
-    without_south = charter(
+    south_leaves = charter(
         **{
             "version: 1": "version: 2",
-            "  - id: south\n    name: South Borough Council\n    role: client\n": "",
+            "    role: client\n  - id: acme": (
+                "    role: client\n    left: 2025-07-31\n  - id: acme"
+            ),
         }
-    ).replace("clients: [north, south]", "clients: [north]")
+    )
+    assert "left: 2025-07-31" in south_leaves
     path = "records/2025-08-01-v2.yaml"
     c2 = commit_files(
-        root, {"charter.yaml": without_south, path: amendment(2, "north, acme")}, "South leaves"
+        root,
+        {"charter.yaml": south_leaves, path: amendment(2, "north, acme")},
+        "South leaves",
+        date="2025-08-02T10:00:00+00:00",
     )
     code, report = audit(root)
-    assert code == 1
-    assert ("amendment-parties", c2, path) in flags(report)
+    assert code == 0  # south is no member on the amendment's date: north and acme agree it
+    assert flags(report) == {("agreed-change", c2, "charter.yaml")}
+    assert "`left: 2025-07-31`" in report["flags"][0]["message"]
 
 
 def test_a_baseline_moved_after_costs_and_a_widened_tolerance_are_flagged(
@@ -545,7 +611,8 @@ def test_the_table_lists_commits_and_flags_with_markup_kept_inert(
     assert f"{edit[:10]} 2025-06-01 Ann Lee" in result.stdout
     assert "[bold red]Edit[/bold red]" in result.stdout and "\x1b" not in result.stdout
     assert f"{edit[:10]} {path}: record-modified: record `2025-05-10-a` changed" in result.stdout
-    assert "2 commits touching the data: 1 flag" in result.stderr
+    assert "2 commits touching the data: 1 error, 0 notices" in result.stderr
+    assert "    +2025-05-10-a" in result.stdout and "    ~2025-05-10-a" in result.stdout
 
 
 def test_environment_problems_exit_3(isolated_git: dict[str, str], tmp_path: Path) -> None:
@@ -575,7 +642,7 @@ def test_an_invalid_committed_charter_stops_the_audit_with_its_location(
     result = jw("-C", str(root), "audit")
     assert result.exit_code == 1
     assert "charter.yaml:2:10: error:" in result.stdout  # `two` is at line 2, column 10
-    assert "do not validate" in result.stderr
+    assert "does not validate" in result.stderr
 
 
 def test_fsck_reports_a_damaged_object_store(isolated_git: dict[str, str], tmp_path: Path) -> None:
@@ -598,7 +665,7 @@ def test_git_processes_do_not_grow_with_the_history(
 ) -> None:
     def count_for(commits: int, name: str) -> int:
         root, _ = start(tmp_path / name)
-        git(root, "tag", "review/2025-Q1")
+        close(root, "2025-Q1")
         for i in range(commits):
             commit_files(
                 root,
@@ -628,44 +695,32 @@ def test_git_processes_do_not_grow_with_the_history(
         finally:
             monkeypatch.setattr(jgit.subprocess, "run", real_run)
             monkeypatch.setattr(jgit.subprocess, "Popen", real_popen)
-        assert code == 1  # every record is after the review tag: the rules did read blobs
+        assert code == 0  # every record is late for 2025-Q1: the rules did read blobs
         return calls
 
     assert count_for(2, "small") == count_for(12, "larger")
 
 
-def test_dates_and_kinds_read_at_head_match_the_files(
+def test_records_are_judged_by_their_parsed_content_not_their_lines(
     isolated_git: dict[str, str], tmp_path: Path
 ) -> None:
-    from jwcli.history.audit import _head_records
-
-    block = "records/2025-05-10-a.yaml"
-    quoted = "records/2025-05-11-b.yaml"
-    flow = "records/2025-05-12-c.yaml"
-    root, _ = start(
-        tmp_path,
-        {
-            block: obs("2025-05-10"),
-            quoted: obs("2025-05-11").replace("date: 2025-05-11", "date: '2025-05-11'  # late"),
-            flow: '{"kind": "lesson", "date": "2025-05-12", "summary": "x", "party": "acme"}\n',
-            "records/2025-08-01-v2.yaml": amendment(2),
-        },
+    """A continuation line inside a quoted `notes` reads like a top-level `date:` or `kind:` to
+    a line search; the models see the record as `jw validate` does."""
+    root, _ = start(tmp_path)
+    close(root, "2025-Q1")
+    disguised = "records/2025-Q2/2025-07-21-lesson.yaml"
+    # a Q1 observation whose first `date:`-looking line says Q2
+    text = 'notes: "see below\ndate: 2025-08-01\nkind: lesson"\n' + obs("2025-05-30")
+    late = commit_files(root, {disguised: text}, "A backdated observation in disguise")
+    # a cost whose first `kind:`-looking line says lesson: still a run cost for north
+    cost = 'notes: "x\nkind: lesson"\n' + COST.replace("period: 2025-Q1", "period: 2025-Q2")
+    commit_files(root, {"records/2025-Q2/2025-10-05-desk-cost.yaml": cost}, "Q2 cost")
+    moved = commit_files(
+        root, {"baselines.yaml": BASELINES.replace("400000.00", "450000.00")}, "Raise baseline"
     )
-    known, candidates = _head_records(
-        jgit.Grep(root, "HEAD", "records", ["^(date|kind)[[:space:]]*:", "amendment"]),
-        jgit.Tree(root, "HEAD", "records"),
-    )
-    blob = {p: git(root, "rev-parse", f"HEAD:{p}") for p in (block, quoted, flow)}
-    assert known[blob[block]] == {"kind": "observation", "date": "2025-05-10"}
-    assert known[blob[quoted]] == {"kind": "observation", "date": "2025-05-11"}
-    assert blob[flow] not in known  # read in full instead, by cat-file
-    assert candidates == ["records/2025-08-01-v2.yaml"]
-
-    # a flow-style record added after its quarter closed is still caught, through its full text
-    git(root, "tag", "review/2025-Q1")
-    late = "records/2025-06-01-d.yaml"
-    text = '{"kind": "lesson", "date": "2025-06-01", "summary": "y", "party": "acme"}\n'
-    added = commit_files(root, {late: text}, "Late lesson")
     code, report = audit(root)
     assert code == 1
-    assert flags(report) == {("after-review", added, late)}
+    assert flags(report) == {
+        ("late", late, disguised),
+        ("baseline-moved", moved, "baselines.yaml"),
+    }

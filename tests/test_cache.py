@@ -245,18 +245,24 @@ def test_a_forged_cache_file_cannot_run_code(tmp_path: Path) -> None:
         def __reduce__(self) -> tuple[Any, ...]:
             return (os.system, (f"touch {marker}",))
 
-    # A well-formed file: right magic, version key and digest, hostile payload.
+    # A well-formed file, even with this user's MAC (the unpickler is a second line of defence
+    # behind it): right magic, version key and MAC, hostile payload.
+    key = cache.user_key()
+    assert key is not None
+    header = cache._MAGIC + cache.version_key()
     payload = pickle.dumps({"folder": "records", "entries": Exploit()}, protocol=5)
-    digest = hashlib.blake2b(payload, digest_size=32).digest()
     forged = tmp_path / "forged.pickle"
-    forged.write_bytes(cache._MAGIC + cache.version_key() + digest + payload)
+    forged.write_bytes(header + cache._mac(key, header, payload) + payload)
     assert cache.read(str(forged)) is None
     assert not marker.exists()
     # and a genuine value in the same framing is read back
     payload = pickle.dumps({"folder": "records", "entries": {}}, protocol=5)
-    digest = hashlib.blake2b(payload, digest_size=32).digest()
-    forged.write_bytes(cache._MAGIC + cache.version_key() + digest + payload)
+    forged.write_bytes(header + cache._mac(key, header, payload) + payload)
     assert cache.read(str(forged)) == {"folder": "records", "entries": {}}
+    # but not with a plain digest where the MAC should be (what anyone could compute)
+    digest = hashlib.blake2b(payload, digest_size=32).digest()
+    forged.write_bytes(header + digest + payload)
+    assert cache.read(str(forged)) is None
 
 
 # --- the parallel parse -------------------------------------------------------------------------

@@ -35,6 +35,10 @@ COMPUTED = [
     "projects",
     "savings",
     "savings_funnel",
+    "ratings",
+    "alignment",
+    "baselines",
+    "market",
 ]
 TABLES = COMPUTED + [f"records_{kind}" for kind in RECORD_KINDS]
 

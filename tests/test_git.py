@@ -103,8 +103,9 @@ def test_no_user_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_index_lock_is_reported_and_never_deleted(
-    isolated_git: dict[str, str], tmp_path: Path
+    isolated_git: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(jgit, "LOCK_WAIT_S", 0.1)  # jw waits for a lock briefly
     root = repo(tmp_path)
     lock = root / ".git" / "index.lock"
     lock.write_text("")

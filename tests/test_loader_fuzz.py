@@ -509,7 +509,7 @@ SAME_PROBLEMS = {
     "bad-indentation": ("a:\n  b: 1\n c: 2\n", 3, 2),
     "unclosed-flow-list": ("a: [1, 2\nb: 3\n", 2, 2),
     "unclosed-flow-map": ("a: {b: 1\n", 2, 1),
-    "value-in-value": ("a: b: c\n", 1, 5),
+    "value-in-value": ("a: b: c\n", 1, 4),  # where the quote goes (issue 12)
     "missing-colon": ("a: 1\nb\nc: 2\n", 3, 1),
     "tab-indentation": ("a:\n\tb: 1\n", 2, 1),
     "tab-after-dash": ("to:\n  -\tnorth\n", 2, 4),

@@ -26,7 +26,7 @@ import pytest
 from jwcli.load.repo import load_repo
 from jwcli.load.yamlsafe import MAX_BYTES, YamlProblem, parse
 from jwcli.model.records import RECORD_KINDS
-from tests.helpers import jw, snapshot, write_repo
+from tests.helpers import AGREEMENT, AGREEMENT_PATH, jw, snapshot, write_repo
 
 TODAY = "2026-11-29"
 
@@ -100,7 +100,7 @@ date: 2026-05-12
 party: acme
 summary: Patch on Tuesdays.
 """
-REC = "records/2026-Q1/2026-05-12-lesson.yaml"
+REC = "records/2026-Q2/2026-05-12-lesson.yaml"
 
 
 def make_repo(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:
@@ -109,6 +109,10 @@ def make_repo(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Pa
         "charter.yaml": CHARTER,
         "baselines.yaml": BASELINES,
         REC: LESSON,
+        # its calendar-year charter files 2025-04-01 under 2025-Q2
+        AGREEMENT_PATH.replace("2025-Q1", "2025-Q2"): AGREEMENT.replace(
+            "north, south, acme", "north, acme"
+        ),
     }
     base.update(files or {})
     return write_repo(tmp_path / "repo", base, charter=False)
@@ -174,7 +178,7 @@ def test_the_base_repository_is_clean(tmp_path: Path) -> None:
     result = validate(make_repo(tmp_path))
     assert_clean(result)
     assert result.stdout == ""
-    assert "3 files checked: 0 errors, 0 warnings" in result.stderr
+    assert "4 files checked: 0 errors, 0 warnings" in result.stderr
 
 
 # --- 1. duplicate keys, unknown keys, missing fields, wrong types ----------------------------

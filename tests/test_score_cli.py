@@ -24,6 +24,7 @@ TOP_KEYS = {
     "triggers",
     "as_of",
     "health_rag",
+    "signed_off",
     "provisional",
 }
 PARTY_KEYS = {"party", "overall", "behaviours", "name", "overall_rag"}

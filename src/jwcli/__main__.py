@@ -1,3 +1,3 @@
-from jwcli.cli import main
+from jwcli.launch import main
 
 main()

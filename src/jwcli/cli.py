@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,8 +32,116 @@ class Options:
     no_cache: bool = False
 
 
+# The options every command takes, before or after the command name: name -> takes a value.
+GLOBAL_OPTIONS = {
+    "-C": True,
+    "--repo": True,
+    "--today": True,
+    "--no-cache": False,
+    "--debug": False,
+}
+
+
+def lift_global_options(args: list[str]) -> list[str]:
+    """Move the global options to the front, where the group's parser reads them.
+
+    Most people type `jw score --today 2026-11-29`; lifting them here (rather than adding them to
+    every command) also covers the `jw add` subcommands that are built on demand. Nothing after
+    `--` moves, and a value that is itself an option name can be written `--summary=--debug`.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name, eq, _ = arg.partition("=")
+        joined = arg.startswith("-C") and len(arg) > 2 and not arg.startswith("--")
+        if arg in GLOBAL_OPTIONS or (eq and name in GLOBAL_OPTIONS) or joined:
+            front.append(arg)
+            if GLOBAL_OPTIONS.get(arg, False):
+                if i + 1 >= len(args):
+                    raise UsageError(f"{arg} needs a value", hint=_GLOBAL_HINTS[arg])
+                front.append(args[i + 1])
+                i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+_GLOBAL_HINTS = {
+    "-C": "write -C FOLDER, the relationship repository",
+    "--repo": "write --repo FOLDER, the relationship repository",
+    "--today": "write --today YYYY-MM-DD",
+}
+
+
+def _usage_message(exc: Any) -> str:
+    """A click usage error in jw's words: what is wrong, then how to find the right spelling."""
+    from difflib import get_close_matches
+
+    from typer._click.exceptions import NoSuchOption
+
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "jw"
+    if isinstance(exc, NoSuchOption):
+        known = set(GLOBAL_OPTIONS) | {"--help"}
+        if ctx is not None:
+            for param in ctx.command.params:
+                known.update(o for o in (*param.opts, *param.secondary_opts) if o[:1] == "-")
+        longs = sorted(o for o in known if o.startswith("--"))
+        nearest = get_close_matches(exc.option_name, longs, n=1)
+        message = f"no such option `{exc.option_name}`"
+        if nearest:
+            message += f": did you mean `{nearest[0]}`?"
+    else:
+        message = exc.format_message()
+    return f"{message}\n  fix: see `{path} --help`"
+
+
 class JwGroup(TyperGroup):
     """The one safety net: a JwError becomes its message and exit code, never a traceback."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, lift_global_options(args))
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **kwargs)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer._click.exceptions import UsageError as ClickUsageError
+
+        try:
+            result = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **kwargs
+            )
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(int(ExitCode.USAGE))
+        except ClickUsageError as exc:
+            _error(_usage_message(exc))
+            sys.exit(int(ExitCode.USAGE))
+        except ClickException as exc:
+            _error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except JwError as exc:  # raised while parsing, before a command runs
+            _error(str(exc))
+            sys.exit(int(exc.exit_code))
+        except typer.Abort:
+            _error("aborted")
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -75,7 +184,10 @@ def _debugging(ctx: Any) -> bool:
 
 
 def _error(message: str) -> None:
-    print(f"jw: error: {message}", file=sys.stderr)
+    from jwcli.output import escaped_lines
+
+    # messages name files and folders from the clone: no line may carry a terminal escape
+    print(f"jw: error: {escaped_lines(message)}", file=sys.stderr)
 
 
 app = typer.Typer(
@@ -186,22 +298,33 @@ def validate(
     fmt: Annotated[
         str, typer.Option("--format", help="text, json or github (Actions annotations).")
     ] = "text",
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings printed fail too (exit 1).")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Print the warnings of closed quarters too.")
+    ] = False,
 ) -> None:
     """Check every file: types, references, dates, money, SMART KPIs and evidence."""
     from jwcli import output
     from jwcli.checks.run import check_repo
+    from jwcli.checks.shown import may_hide, partition
 
     if fmt not in ("text", "json", "github"):
         raise UsageError(f"--format must be text, json or github, not `{fmt}`")
     opts = options(ctx)
+    root = repo_root(opts)
     with output.progress("Reading files") as tick:
-        done = check_repo(
-            repo_root(opts), today_of(opts), cache=not opts.no_cache, on_progress=tick
-        )
+        done = check_repo(root, today_of(opts), cache=not opts.no_cache, on_progress=tick)
     findings = done.findings
-    output.findings(findings, fmt, files=done.files_read)
-    if any(f.is_error or strict for f in findings):
+    closed: frozenset[str] = frozenset()
+    if any(may_hide(f) for f in findings):  # git is asked only when the answer matters
+        from jwcli.history.closed import closed_quarters
+
+        closed = closed_quarters(root)
+    view = partition(findings, closed, show_all)
+    output.findings(view.shown, fmt, files=done.files_read, view=view)
+    if any(f.is_error or strict for f in view.shown):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
@@ -214,6 +337,10 @@ def init(
     list_templates: Annotated[
         bool, typer.Option("--list-templates", help="List the charter templates and stop.")
     ] = False,
+    no_git: Annotated[
+        bool,
+        typer.Option("--no-git", help="Write the files without creating a git repository."),
+    ] = False,
 ) -> None:
     """Create a relationship repository from a charter template."""
     from jwcli import output
@@ -222,7 +349,7 @@ def init(
     if list_templates:
         output.templates(scaffold.list_templates())
         return
-    result = scaffold.init_repository(directory, template)
+    result = scaffold.init_repository(directory, template, use_git=not no_git)
     output.initialised(result)
 
 
@@ -240,16 +367,16 @@ def schema(
 ) -> None:
     """Write JSON Schemas of every file type, for editors (yaml-language-server)."""
     from jwcli import output
+    from jwcli.errors import NotARepository
     from jwcli.write.schemas import write_schemas
 
+    try:
+        root: Path | None = repo_root(options(ctx))
+    except NotARepository:
+        root = None
     if out is None:
-        from jwcli.errors import NotARepository
-
-        try:
-            out = repo_root(options(ctx)) / "schemas"
-        except NotARepository:
-            out = Path("schemas")
-    output.written(write_schemas(out))
+        out = root / "schemas" if root is not None else Path("schemas")
+    output.written(write_schemas(out, root))
 
 
 def main() -> None:
@@ -257,4 +384,4 @@ def main() -> None:
 
 
 # The other commands live in jwcli/commands/; importing a module registers its commands.
-from jwcli.commands import add, audit, export, review, score  # noqa: E402, F401
+from jwcli.commands import add, audit, export, importing, review, score  # noqa: E402, F401

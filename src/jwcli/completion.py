@@ -20,6 +20,13 @@ Completions = list[tuple[str, str]]
 # how far back quarter completion offers labels (ten years), newest first
 _QUARTERS_BACK = 40
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The shell evaluates what completion offers: only ids that are valid slugs (model.common's
+# SLUG_PATTERN, copied to keep pydantic out of every <Tab>) are offered, so a charter id such as
+# `acme$(touch PWNED)` never reaches a command line. Hints are charter text too: kept to letters,
+# digits and a few harmless marks, on one short line.
+_SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_HINT_UNSAFE_RE = re.compile(r"[^\w .,()&/+-]|_")
+_HINT_MAX = 60
 
 
 def _root_params(ctx: Any) -> dict[str, Any]:
@@ -75,9 +82,16 @@ def _entries(data: dict[str, Any], key: str, label: str) -> Completions:
     items = data.get(key)
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
+            if not _SLUG_RE.fullmatch(item["id"]):
+                continue
             name = item.get(label)
-            found.append((item["id"], name if isinstance(name, str) else ""))
+            found.append((item["id"], _hint(name) if isinstance(name, str) else ""))
     return found
+
+
+def _hint(text: str) -> str:
+    shown = " ".join(_HINT_UNSAFE_RE.sub(" ", text).split())
+    return shown if len(shown) <= _HINT_MAX else shown[: _HINT_MAX - 1].rstrip() + "…"
 
 
 def _safely(kind: str, ctx: Any, incomplete: str) -> Completions:
@@ -137,3 +151,47 @@ def complete_quarters(ctx: Any, incomplete: str) -> Completions:
 def complete_quarter_labels(ctx: Any, incomplete: str) -> Completions:
     """The quarters as files write them (YYYY-Qn), current first: for a record's `period`."""
     return _safely("label", ctx, incomplete)
+
+
+# A commitment id is its file name; reading every file of a large repository on each <Tab> would
+# be slow, so the newest names matching what was typed are read, up to this many commitments.
+_COMMITMENTS_OFFERED = 100
+# `kind: commitment` in block style, or `{"kind": "commitment", ...}` in flow style
+_KIND_COMMITMENT_RE = re.compile(
+    r"""(?:^|[{,])\s*["']?kind["']?\s*:\s*["']?commitment\b""", re.MULTILINE
+)
+_SUMMARY_RE = re.compile(r"^summary:[ \t]*(.*)$", re.MULTILINE)
+
+
+def _commitment_items(ctx: Any, incomplete: str) -> Completions:
+    repo = _root_params(ctx).get("repo")
+    root = _find_root(Path(repo) if repo else Path.cwd())
+    if root is None or not (root / "records").is_dir():
+        return []
+    names: list[tuple[str, Path]] = []
+    for folder, dirs, files in os.walk(root / "records"):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        names.extend(
+            (name[:-5], Path(folder) / name)
+            for name in files
+            if name.endswith(".yaml") and name.startswith(incomplete)
+        )
+    items: Completions = []
+    for record_id, path in sorted(names, reverse=True):
+        if path.is_symlink() or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        if _KIND_COMMITMENT_RE.search(text):
+            summary = _SUMMARY_RE.search(text)
+            items.append((record_id, summary[1].strip()[:60] if summary else ""))
+            if len(items) >= _COMMITMENTS_OFFERED:
+                break
+    return items
+
+
+def complete_commitments(ctx: Any, incomplete: str) -> Completions:
+    """Commitment ids (file names under records/), newest first, with their summaries."""
+    try:
+        return _commitment_items(ctx, incomplete)
+    except Exception:  # completion must never break the shell: complete nothing instead
+        return []

@@ -54,3 +54,9 @@ class DataInvalid(JwError):
 
 class RefusedToOverwrite(JwError):
     exit_code = ExitCode.FINDINGS
+
+
+class LinkRefused(JwError):
+    """A folder jw would write into, inside the repository, is a symbolic link."""
+
+    exit_code = ExitCode.FINDINGS

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jwcli.behaviours import BEHAVIOUR_SHORT
-from jwcli.model.findings import Finding
+from jwcli.model.findings import Finding, visible
 
 
 def _github_escape(text: str) -> str:
@@ -22,19 +22,36 @@ def _github_prop(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Keep a finding on its own line: data must never forge another `path:line:col` line."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """Keep a finding on its own line: data must never forge another `path:line:col` line, nor
+    send the terminal an escape sequence (see `visible`)."""
+    return visible(text)
 
 
-def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
+def escaped_lines(message: str) -> str:
+    """A multi-line message (a fix on its own line) with every line escaped as `visible`."""
+    return "\n".join(visible(line) for line in message.split("\n"))
+
+
+def shown(path: object) -> str:
+    """A path as printed for people: control characters and newlines escaped."""
+    return visible(str(path))
+
+
+def findings(found: Sequence[Finding], fmt: str, *, files: int, view: Any = None) -> None:
+    """Print `found`; `view` (checks.shown.Shown), when given, holds the warnings of closed
+    quarters that text and github formats count in one line and JSON lists with the rest."""
     errors = sum(1 for f in found if f.is_error)
     warnings = len(found) - errors
+    hidden = list(view.hidden) if view is not None else []
     if fmt == "json":
+        closed = view.closed if view is not None else frozenset()
+        every = sorted([*found, *hidden], key=Finding.sort_key)
         payload = {
             "files": files,
             "errors": errors,
-            "warnings": warnings,
-            "findings": [f.as_dict() for f in found],
+            "warnings": warnings + len(hidden),
+            "not_shown": len(hidden),
+            "findings": [{**f.as_dict(), "closed": f.quarter in closed} for f in every],
         }
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         return
@@ -43,8 +60,9 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
         if fmt == "github":
             level = "error" if f.is_error else "warning"
             lines.append(
-                f"::{level} file={_github_prop(f.path)},line={f.line or 1},col={f.col or 1},"
-                f"title={_github_prop('jw ' + f.rule)}::{_github_escape(f.message)}"
+                f"::{level} file={_github_prop(visible(f.path))},line={f.line or 1},"
+                f"col={f.col or 1},title={_github_prop('jw ' + f.rule)}::"
+                f"{_github_escape(visible(f.message))}"
             )
         else:
             lines.append(f"{f.location()}: {f.severity}: {one_line(f.message)}")
@@ -55,6 +73,14 @@ def findings(found: Sequence[Finding], fmt: str, *, files: int) -> None:
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
     print(summary, file=sys.stderr)
+    if hidden:
+        n = len(hidden)
+        quarters = ", ".join(view.hidden_quarters)
+        print(
+            f"{n} warning{'s' * (n != 1)} in closed quarter{'s' * (len(view.hidden_quarters) != 1)}"
+            f" {quarters} not shown: jw validate --all",
+            file=sys.stderr,
+        )
 
 
 def templates(items: Iterable[tuple[str, str]]) -> None:
@@ -63,17 +89,20 @@ def templates(items: Iterable[tuple[str, str]]) -> None:
 
 
 def initialised(result: Any) -> None:
-    print(f"Created a relationship repository in {result.root}")
+    print(f"Created a relationship repository in {shown(result.root)}")
     for path in result.created:
-        print(f"  {path}")
+        print(f"  {shown(path)}")
     if result.committed:
         print("  and a git repository with a first commit")
+    elif not result.git:
+        print("  without a git repository (--no-git): run `git init -b main` and commit the")
+        print("  files before recording anything, since git history is the audit trail")
     print("Next: fill in charter.yaml and baselines.yaml, then run `jw validate`.")
 
 
 def written(paths: Iterable[Path]) -> None:
     for path in paths:
-        print(f"wrote {path}")
+        print(f"wrote {shown(path)}")
 
 
 # -- jw score ---------------------------------------------------------------------------------
@@ -104,9 +133,12 @@ CSV_COLUMNS = (
 )
 
 
-def scorecard_json(card: Any) -> None:
-    """The scorecard as the JSON document of commands.md, on stdout, never coloured."""
-    sys.stdout.write(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
+def scorecard_json(card: Any, signed_off: Any = None) -> None:
+    """The scorecard as the JSON document of commands.md, on stdout, never coloured;
+    `signed_off` is null while the quarter is open (lifecycle.md)."""
+    data = card.to_json()
+    data["signed_off"] = signed_off.to_json() if signed_off is not None else None
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def scorecard_csv(card: Any) -> None:
@@ -147,7 +179,10 @@ def scorecard_csv(card: Any) -> None:
 
 
 def _csv_cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    from jwcli.export.writers import csv_safe
+
+    # names and titles come from the charter: never a formula in the reader's spreadsheet
+    return "" if value is None else csv_safe(str(value))
 
 
 def _console() -> Any:
@@ -234,7 +269,7 @@ def _score_tables(console: Any, card: Any, fancy: bool) -> None:
         console.print(table)
 
 
-def scorecard_table(card: Any, *, explain: bool = False) -> None:
+def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None) -> None:
     """The scorecard for a person: behaviours down, parties across, then alignment and triggers.
 
     Every piece of data is a rich Text (never markup), so `[/bold]` in a name prints as written.
@@ -251,6 +286,8 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
             (" (provisional: the quarter is not finished)" if card.provisional else "", "bold"),
         )
     )
+    if signed_off is not None:
+        _signed_off_lines(console, signed_off)
     if not card.scored:
         console.print(
             Text(f"{card.quarter} ends before the charter's effective date: it is not scored.")
@@ -321,6 +358,31 @@ def scorecard_table(card: Any, *, explain: bool = False) -> None:
         _explain(console, card, fancy)
 
 
+def figure_text(value: Any) -> str:
+    """A signed-off or current figure: a score to 2 decimals, or whether a trigger fired."""
+    if isinstance(value, bool):
+        return "fired" if value else "not fired"
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _signed_off_lines(console: Any, so: Any) -> None:
+    from rich.text import Text
+
+    tag = f", tag {so.tag}" if so.tag else ", its review/ tag is missing or moved"
+    console.print(
+        Text(f"signed off on {so.date} (commit {so.commit[:12]}{tag}; figures as of {so.as_of})")
+    )
+    if not so.changed:
+        _indented(console, Text("no figure differs from the signed-off figures"), 2)
+        return
+    _indented(console, Text("changed since sign-off (was -> now):", style="bold"), 2)
+    for c in so.changed:
+        figure = c.figure if c.party is None else f"{c.party} {c.figure}"
+        causes = ", ".join(_plain(x) for x in c.causes)
+        line = f"{figure}: {figure_text(c.was)} -> {figure_text(c.now)}; because of {causes}"
+        _indented(console, Text(line), 4)
+
+
 def _explain(console: Any, card: Any, fancy: bool) -> None:
     """Every behaviour of every party: each component, its formula, inputs and records."""
     from rich.text import Text
@@ -357,15 +419,28 @@ def review_refused(invalid: Any) -> None:
     """The findings that stop `jw review` (as `jw validate` prints them), then why it stopped."""
     found = [f for f in invalid.findings if isinstance(f, Finding)]
     if found:
-        sys.stdout.write("".join(f"{f.location()}: {f.severity}: {f.message}\n" for f in found))
+        sys.stdout.write(
+            "".join(f"{f.location()}: {f.severity}: {one_line(f.message)}\n" for f in found)
+        )
         sys.stdout.flush()
-    print(f"jw: error: {invalid.message}", file=sys.stderr)
+    print(f"jw: error: {escaped_lines(invalid.message)}", file=sys.stderr)
 
 
 def review_written(result: Any) -> None:
     """Where the pack went, and the commit and tag when the review was closed."""
+    if result.retagged:
+        print(f"{result.quarter} was already closed by {result.commit[:12]}; put back its tag")
+        print(f"tagged {result.tag}")
+        return
+    if result.unmeasured:
+        print(
+            f"closing {result.quarter} ends its measurement grace: these KPIs have no "
+            f"measurement and count 0: {', '.join(result.unmeasured)}"
+        )
+    if result.draft_charter:
+        print("note: the charter is still a draft; the pack and the commit say so", file=sys.stderr)
     for path in result.written:
-        print(f"wrote {path}")
+        print(f"wrote {shown(path)}")
     source = result.source
     if source is not None and source.dirty:
         print(
@@ -386,39 +461,67 @@ def _plain(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
+def _records_line(c: Any) -> str:
+    """The records a commit touched, by id: at most ten, then how many more."""
+    names = [
+        f"{sign}{path.rsplit('/', 1)[-1].removesuffix('.yaml')}"
+        for sign, paths in (("+", c.added), ("~", c.modified), ("-", c.deleted))
+        for path in paths
+    ]
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return _plain(", ".join(names[:10])) + more
+
+
 def audit_report(report: Any, fmt: str) -> None:
-    """Commits one line each (histories are long), then the flags as a table; JSON on request."""
+    """Commits one line each (histories are long) with the records each touched, then errors
+    and notices one a line; JSON on request."""
     if fmt == "json":
         # no indent: a long history is megabytes, and indenting costs four times the encoding
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         return
     lines = []
     for c in report.commits:
-        parts = [f"+{len(c.added)}"] if c.added else []
-        parts += [f"~{len(c.modified)}"] if c.modified else []
-        parts += [f"-{len(c.deleted)}"] if c.deleted else []
-        parts += ["charter"] if c.charter else []
+        parts = ["charter"] if c.charter else []
         parts += ["baselines"] if c.baselines else []
         signed = f" {c.signature}" if report.signatures_checked else ""
         lines.append(
             f"{c.commit[:10]} {c.date[:10]}{signed} {_plain(c.author)[:24]:<24} "
             f"{' '.join(parts):<18} {_plain(c.subject)}"
         )
+        if c.added or c.modified or c.deleted:
+            lines.append(f"    {_records_line(c)}")
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
-    if report.flags:
-        # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
-        # not pay for a table layout
-        flagged = [
-            f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
-            for f in report.flags
-        ]
-        sys.stdout.write("\nFlags:\n" + "\n".join(flagged) + "\n")
+    # one flag a line, like `jw validate`'s findings: greppable in CI, and a long list does
+    # not pay for a table layout
+    errors = [f for f in report.flags if f.severity == "error"]
+    notices = [f for f in report.flags if f.severity != "error"]
+
+    def line(f: Any) -> str:
+        return f"{f.commit[:10]} {_plain(f.path) or '-'}: {f.rule}: {_plain(f.message)}"
+
+    if errors:
+        sys.stdout.write("\nErrors:\n" + "\n".join(line(f) for f in errors) + "\n")
+    if notices:
+        out = ["", "Notices:"]
+        late: dict[str, list[Any]] = {}
+        for f in notices:
+            if f.rule == "late" and f.quarter:
+                late.setdefault(f.quarter, []).append(f)
+        for quarter, found in sorted(late.items()):
+            out.append(f"  late for {quarter}:")
+            out += [f"    {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in found]
+        others = [f for f in notices if not (f.rule == "late" and f.quarter)]
+        out += [f"  {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in others]
+        sys.stdout.write("\n".join(out) + "\n")
     checked = ", signatures checked" if report.signatures_checked else ""
     fsck = ", git fsck clean" if report.fsck == [] else ""
-    n, k = len(report.commits), len(report.flags)
+    n, k, m = len(report.commits), len(errors), len(notices)
+    open_ = sum(1 for f in notices if not f.acknowledged)
+    acknowledged = f" ({m - open_} acknowledged)" if m and open_ != m else ""
     print(
-        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: {k} flag{'s' * (k != 1)}",
+        f"{n} commit{'s' * (n != 1)} touching the data{checked}{fsck}: "
+        f"{k} error{'s' * (k != 1)}, {m} notice{'s' * (m != 1)}{acknowledged}",
         file=sys.stderr,
     )
 
@@ -527,25 +630,65 @@ def add_problem(message: str) -> None:
 
 
 def add_findings(addition: Any, path: str) -> None:
-    """What a new file would change: errors already there (not blocking) and what it adds."""
+    """What a new file would change: errors already there (not blocking) and the findings it
+    adds. Warnings already there are not repeated: they are `jw validate`'s to report."""
     if addition.existing_errors:
-        _say(f"Already in the repository, not blocking {path}:")
+        _say(f"Already in the repository, not blocking {shown(path)}:")
         for f in addition.existing_errors:
             _say(f"  {f.location()}: {f.severity}: {one_line(f.message)}")
-    if addition.existing_warnings:
-        n = addition.existing_warnings
-        _say(f"({n} warning{'s' * (n != 1)} already in the repository: see `jw validate`)")
     for f in addition.new:
         _say(f"{f.location()}: {f.severity}: {one_line(f.message)}")
     if addition.blocked:
         n = len(addition.new_errors)
-        _say(f"{path} would add {n} error{'s' * (n != 1)}: nothing written")
+        _say(f"{shown(path)} would add {n} error{'s' * (n != 1)}: nothing written")
+
+
+def late_data(late: Sequence[Any], path: str, *, asking: bool) -> None:
+    """Each closed quarter a new file would change: when it was signed off, why the file is
+    late for it, and the figures it moves (was -> now)."""
+    for q in late:
+        close = q.close
+        _say(
+            f"{path} is late for {q.quarter}, signed off on {close.committed} "
+            f"(commit {close.commit[:12]}):"
+        )
+        for reason in q.reasons:
+            _say(f"  {one_line(reason)}")
+        if q.changed:
+            _say("  it changes these figures of the signed-off quarter (was -> now):")
+            for c in q.changed:
+                figure = c.figure if c.party is None else f"{c.party} {c.figure}"
+                _say(f"    {figure}: {figure_text(c.was)} -> {figure_text(c.now)}")
+        else:
+            _say("  it changes none of the quarter's scores")
+
+
+def earlier_measurements(earlier: Sequence[tuple[str, str]]) -> None:
+    _say("This KPI already has a measurement for that period:")
+    for _, line in earlier:
+        _say(f"  {one_line(line)}")
+
+
+def supersedes_hint(ids: Sequence[str]) -> None:
+    _say(f"hint: a correction names what it replaces: rerun with --supersedes {','.join(ids)}")
+
+
+def late_refused(path: str) -> None:
+    _say(f"nothing written: {path} changes a signed-off quarter; rerun with --late to add it")
+
+
+def late_ignored(path: str) -> None:
+    _say(f"note: --late ignored: {path} is not late for any closed quarter")
+
+
+def also_committing(paths: Sequence[str]) -> None:
+    _say(f"committing {', '.join(paths)} with it: the amendment agrees that text")
 
 
 def add_done(what: str, path: str, commit: str | None) -> None:
-    print(path)
+    print(shown(path))
     state = f"committed as {commit[:12]}" if commit else "not committed (--no-commit)"
-    _say(f"jw: added {what} in {path}, {state}")
+    _say(f"jw: added {what} in {shown(path)}, {state}")
 
 
 def assess_nothing() -> None:

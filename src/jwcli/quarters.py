@@ -29,14 +29,14 @@ class Quarter:
     @classmethod
     def from_label(cls, text: str) -> Quarter | None:
         """The strict form used inside files: `YYYY-Qn`."""
-        match = _LABEL_RE.match(text)
+        match = _LABEL_RE.fullmatch(text)
         return cls(int(match[1]), int(match[2])) if match else None
 
     @classmethod
     def from_argument(cls, text: str) -> Quarter | None:
         """The forms accepted on the command line: YYYY-Qn, YYYYQn, YYYY Qn, Qn-YYYY, Qn YYYY."""
         for pattern in _ARG_RES:
-            match = pattern.match(text.strip())
+            match = pattern.fullmatch(text.strip())
             if match:
                 return cls(int(match["y"]), int(match["q"]))
         return None

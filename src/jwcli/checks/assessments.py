@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from jwcli.checks.charter import unknown
+from jwcli.checks.membership import removed_party_hint
+from jwcli.checks.records import missing_record, unloaded_record_ids
 from jwcli.checks.registry import check
 from jwcli.model.findings import Finding
 from jwcli.model.relationship import Relationship
@@ -14,6 +16,7 @@ from jwcli.model.relationship import Relationship
 @check
 def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     parties = set(rel.charter.party_ids()) if rel.charter else None
+    unloaded = unloaded_record_ids(rel) if rel.assessments else set()
     for entry in rel.assessments:
         a = entry.assessment
         if a.assessor != entry.assessor_file:
@@ -40,12 +43,16 @@ def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Findin
                 loc=("date",),
             )
         if parties is not None and a.assessor not in parties:
-            yield unknown(entry.path, ("assessor",), "party", a.assessor, parties)
+            found = unknown(entry.path, ("assessor",), "party", a.assessor, parties)
+            found.message += removed_party_hint(a.assessor)
+            yield found
         for party, ratings in a.ratings.items():
             if parties is not None and party not in parties:
                 yield Finding(
                     entry.path,
-                    f"unknown party `{party}`; known: " + ", ".join(sorted(parties)),
+                    f"unknown party `{party}`; known: "
+                    + ", ".join(sorted(parties))
+                    + removed_party_hint(party),
                     "reference",
                     loc=("ratings", party),
                     at_key=True,
@@ -54,12 +61,7 @@ def assessment_consistency(rel: Relationship, today: dt.date) -> Iterable[Findin
                 loc = ("ratings", party, behaviour)
                 for i, record_id in enumerate(rating.evidence):
                     if record_id not in rel.records:
-                        yield Finding(
-                            entry.path,
-                            f"`{record_id}` names no record in records/",
-                            "reference",
-                            loc=(*loc, "evidence", i),
-                        )
+                        yield missing_record(entry.path, (*loc, "evidence", i), record_id, unloaded)
                 if not rating.evidence:
                     yield Finding(
                         entry.path,

@@ -31,8 +31,12 @@ def unique_ids(path: str, section: str, items: Sequence[Any], what: str) -> Iter
 def unknown(
     path: str, loc: tuple[Any, ...], what: str, value: str, known: Iterable[str]
 ) -> Finding:
-    choices = ", ".join(sorted(known)) or "none are defined"
-    return Finding(path, f"unknown {what} `{value}`; known: {choices}", "reference", loc=loc)
+    from jwcli.suggest import did_you_mean
+
+    known = sorted(known)
+    choices = ", ".join(known) or "none are defined"
+    hint = did_you_mean(value, known)
+    return Finding(path, f"unknown {what} `{value}`{hint}; known: {choices}", "reference", loc=loc)
 
 
 @check
@@ -44,7 +48,9 @@ def charter_ids(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     yield from unique_ids(F, "services", c.services, "service")
     yield from unique_ids(F, "objectives", c.objectives, "objective")
     yield from unique_ids(F, "kpis", c.kpis, "KPI")
-    yield from unique_ids(F, "escalation", c.escalation.triggers, "trigger")
+    for found in unique_ids(F, "escalation", c.escalation.triggers, "trigger"):
+        found.loc = ("escalation", "triggers", *found.loc[1:])  # at the duplicate's own line
+        yield found
 
 
 @check

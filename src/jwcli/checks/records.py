@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
+from jwcli.analysis.charter_state import active_amendments, agree_command, charter_state
 from jwcli.checks.charter import unknown
+from jwcli.checks.membership import removed_party_hint
 from jwcli.checks.paths import attachment_problem
-from jwcli.checks.registry import check
-from jwcli.model.findings import Finding
-from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Update
-from jwcli.model.relationship import CHARTER_FILE, Relationship
+from jwcli.checks.registry import check, record_check, scope
+from jwcli.model.findings import Finding, Loc, shorten
+from jwcli.model.records import Amendment, Claim, Commitment, Innovation, Measurement, Update
+from jwcli.model.relationship import CHARTER_FILE, RECORDS_DIR, Relationship
 
 # A record field named here holds ids of the vocabulary it maps to. Field names mean the same on
 # every kind, so one table serves all twelve.
@@ -78,12 +80,46 @@ def _reference_fields(
     return found
 
 
-@check
-def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+def unloaded_record_ids(rel: Relationship) -> set[str]:
+    """Ids of record files that are there but did not load (their own findings say why)."""
+    found: set[str] = set()
+    for f in rel.load_findings:
+        if f.path.startswith(f"{RECORDS_DIR}/") and f.path.endswith(".yaml"):
+            record_id = f.path.rsplit("/", 1)[-1][: -len(".yaml")]
+            if record_id not in rel.records:
+                found.add(record_id)
+    return found
+
+
+def missing_record(path: str, loc: Loc, value: str, unloaded: set[str]) -> Finding:
+    if value in unloaded:
+        return Finding(
+            path,
+            f"`{value}` names a record that has errors (see above): fix that record",
+            "reference",
+            loc=loc,
+        )
+    return Finding(path, f"`{value}` names no record in records/", "reference", loc=loc)
+
+
+def record_links(record: object) -> tuple[str, ...]:
+    """The ids of the records `record` names (RECORD_FIELDS): what its per-record findings may
+    depend on besides itself, the charter and the baselines."""
+    _, record_fields = _reference_fields(type(record))
+    return tuple(
+        value for field, _ in record_fields for _, value in _values(getattr(record, field))
+    )
+
+
+@record_check
+def record_references(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
     if rel.charter is None:
         return  # the charter's own findings say why; every reference would be noise
     vocab = vocabularies(rel)
-    for entry in rel.records.values():
+    unloaded = unloaded_record_ids(rel)
+    for entry in scope(rel, only):
         record = entry.record
         vocabulary_fields, record_fields = _reference_fields(type(record))
         for field, what in vocabulary_fields:
@@ -96,17 +132,15 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                         loc=(field, *index),
                     )
                 elif value not in vocab[what]:
-                    yield unknown(entry.path, (field, *index), what, value, vocab[what])
+                    found = unknown(entry.path, (field, *index), what, value, vocab[what])
+                    if what == "party":
+                        found.message += removed_party_hint(value)
+                    yield found
         for field, kind in record_fields:
             for index, value in _values(getattr(record, field)):
                 target = rel.records.get(value)
                 if target is None:
-                    yield Finding(
-                        entry.path,
-                        f"`{value}` names no record in records/",
-                        "reference",
-                        loc=(field, *index),
-                    )
+                    yield missing_record(entry.path, (field, *index), value, unloaded)
                     continue
                 wanted = record.kind if kind == "same" else kind
                 if wanted is not None and target.record.kind != wanted:
@@ -123,7 +157,8 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                     yield Finding(
                         entry.path,
                         f"unknown party `{party}` in attendees; known: "
-                        + ", ".join(sorted(vocab["party"])),
+                        + ", ".join(sorted(vocab["party"]))
+                        + removed_party_hint(party),
                         "reference",
                         loc=("attendees", party),
                         at_key=True,
@@ -139,9 +174,11 @@ def record_references(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             )
 
 
-@check
-def record_consistency(rel: Relationship, today: dt.date) -> Iterable[Finding]:
-    for entry in rel.records.values():
+@record_check
+def record_consistency(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
+    for entry in scope(rel, only):
         record = entry.record
         if record.date > today:
             yield Finding(
@@ -215,40 +252,45 @@ def overdue_commitments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
 
 @check
 def amendments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+    """The charter is a draft until its first agreement, then every version must be agreed
+    (lifecycle.md, "The charter: draft, agreed, amended")."""
     c = rel.charter
     if c is None:
         return
-    found = [e for e in rel.records.values() if isinstance(e.record, Amendment)]
-    versions = {e.record.version for e in found if isinstance(e.record, Amendment)}
-    highest = max(versions, default=1)
-    if c.version > highest:
+    found = [(e.id, e.record) for e in rel.records.values() if isinstance(e.record, Amendment)]
+    superseded = {t for e in rel.records.values() for t in e.record.superseded_ids}
+    state = charter_state(c.version, c.parties, active_amendments(found, superseded))
+    if state.draft:
         yield Finding(
             CHARTER_FILE,
-            f"charter is version {c.version} but no `amendment` record "
-            f"agrees it (highest amendment: {highest if versions else 'none'}); add one",
+            f"the charter is a draft: version {c.version} is not yet agreed by every party. "
+            "When the parties agree it, record that (it commits the charter with the record): "
+            f"`{agree_command(c.version, c.parties)}`",
+            "charter-draft",
+            severity="warning",
+            loc=("version",),
+        )
+    elif not state.agreed:
+        who = (
+            "no `amendment` record agrees it"
+            if state.missing is None
+            else f"not agreed by {', '.join(state.missing)}"
+        )
+        yield Finding(
+            CHARTER_FILE,
+            f"charter version {c.version} is {who}; the charter was agreed before, so every "
+            f"new version needs the parties' amendment: `{agree_command(c.version, c.parties)}`",
             "amendment",
             loc=("version",),
         )
-    parties = set(c.party_ids())
-    for entry in found:
-        record = entry.record
-        assert isinstance(record, Amendment)
+    for rid, record in found:
         if record.version > c.version:
             yield Finding(
-                entry.path,
+                rel.records[rid].path,
                 f"amendment agrees version {record.version}, but "
                 f"charter.yaml is version {c.version}; raise `version` in the charter",
                 "amendment",
                 loc=("version",),
-            )
-        missing = sorted(parties - set(record.agreed_by))
-        if missing:
-            yield Finding(
-                entry.path,
-                f"amendment not agreed by {', '.join(missing)}",
-                "amendment",
-                severity="warning",
-                loc=("agreed_by",),
             )
 
 
@@ -260,7 +302,33 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             if problem:
                 yield Finding(
                     entry.path,
-                    f"attachment `{text}` {problem}",
+                    f"attachment `{shorten(text)}` {problem}",
                     "attachment",
                     loc=("attachments", i),
                 )
+
+
+@check
+def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+    """A second reading of a KPI for a period must supersede the first (lifecycle.md): two
+    live readings would let the later one change a figure with nobody noticing."""
+    superseded = {sid for e in rel.records.values() for sid in e.record.superseded_ids}
+    live: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = {}
+    for entry in rel.records.values():
+        record = entry.record
+        if isinstance(record, Measurement) and entry.id not in superseded:
+            key = (record.kpi, str(record.period))
+            live.setdefault(key, []).append((record.date, entry.id, entry.path))
+    for (kpi, period), readings in live.items():
+        if len(readings) < 2:
+            continue
+        readings.sort()
+        first = readings[0][1]
+        for _, _, path in readings[1:]:
+            yield Finding(
+                path,
+                f"a second measurement of `{kpi}` for {period} (the first is `{first}`): "
+                f"to correct it, add `supersedes: {first}`",
+                "duplicate-measurement",
+                loc=("kpi",),
+            )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from jwcli.model.findings import Finding
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from jwcli.load.tree import Tree
     from jwcli.model.relationship import Relationship
 
 
@@ -30,7 +33,7 @@ class Outcome:
 
 
 def _as_tuple(f: Finding) -> tuple[Any, ...]:
-    return (f.path, f.message, f.rule, f.severity, f.line, f.col, f.loc, f.at_key)
+    return (f.path, f.message, f.rule, f.severity, f.line, f.col, f.loc, f.at_key, f.quarter)
 
 
 def check_repo(
@@ -87,13 +90,124 @@ def _check_repo(
     from jwcli.load.repo import load_repo
 
     rel = load_repo(root, on_progress, cache=cache, tree=tree)
+    if tree is not None and cached:
+        findings = _validate_incrementally(rel, today, tree)
+    else:
+        findings = validate(rel, today)
     if tree is not None:  # only its fingerprint is needed from here on: free 100,000 stat keys
         tree.records = []
         tree.keys = {}
-    findings = validate(rel, today)
     if tree is not None and cached:
         texts = sorted({text for e in rel.records.values() for text in e.record.attachments})
         checked = [(text, attachment_problem(root, text)) for text in texts]
         rows = [_as_tuple(f) for f in findings]
         store.store_findings(tree, today.isoformat(), rows, rel.files_read, checked)
     return Outcome(findings, rel.files_read, rel)
+
+
+# How many records may have changed since the incremental state was written before it is written
+# again (see _validate_incrementally).
+REWRITE_AFTER = 200
+
+
+def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> list[Finding]:
+    """`validate(rel, today)`, re-running the per-record checks only on the records that changed
+    since the last run and the records that name them; every other record keeps the findings
+    the last run stored for it (issue: one change must not re-check 100,000 records).
+
+    A record "changed" when its id now comes from another file, or its file's stat key did
+    (load/tree.py), or its file is too new to have a key. The state is keyed on `today`, the
+    charter's and the baselines' stat keys: any change to either, or a new day, re-checks every
+    record. Whole-repository checks (every check not declared `@record_check`) always run in
+    full. Without a stored state, or with one that fails its type checks, every record is checked.
+    """
+    from jwcli.checks.records import record_links
+    from jwcli.checks.registry import CHECKS, RECORD_CHECKS
+    from jwcli.checks.validate import assign_quarters, validate
+    from jwcli.load import cache as store
+    from jwcli.load.positions import locate
+    from jwcli.load.tree import BASELINES, CHARTER
+
+    root = os.fspath(rel.root)
+    charter_key, baselines_key = tree.key(CHARTER), tree.key(BASELINES)
+    if (
+        baselines_key is None
+        and rel.baselines is None
+        and not os.path.lexists(f"{root}/{BASELINES}")
+    ):
+        baselines_key = 0  # no baselines.yaml: a state of its own
+    if rel.charter is None or charter_key is None or baselines_key is None:
+        return validate(rel, today)
+    context = (today.isoformat(), charter_key, baselines_key)
+    keys = dict(tree.records)
+    signatures: dict[str, int] = {}
+    for record_id, entry in rel.records.items():
+        key = keys.get(entry.path)
+        if key is not None:  # a file too new for a key is re-checked on every run
+            signatures[record_id] = key  # another file for this id has another inode: a change
+    del keys
+
+    previous = store.stored_checks(root)
+    only: set[str] | None = None
+    moved: set[str] = set()
+    kept_findings: dict[str, list[tuple[Any, ...]]] = {}
+    if previous is not None and previous["context"] == context:
+        before = dict(zip(previous["ids"], previous["keys"], strict=True))
+        # dict views as sets: the comparison of 100,000 signatures runs in C
+        changed = {i for i, _ in signatures.items() - before.items()}
+        changed.update(rel.records.keys() - signatures.keys())
+        moved = changed | (before.keys() - rel.records.keys())
+        naming_of = previous["named_by"]
+        naming = set().union(*(naming_of.get(i, ()) for i in moved))
+        only = (changed | naming) & rel.records.keys()
+        kept_findings = {
+            i: rows
+            for i, rows in previous["findings"].items()
+            if i not in only and i in rel.records
+        }
+
+    findings = list(rel.load_findings)
+    per_record: set[object] = set(RECORD_CHECKS)
+    for run in CHECKS:
+        if run not in per_record:
+            findings.extend(run(rel, today))
+    fresh: list[Finding] = []
+    for scoped in RECORD_CHECKS:
+        fresh.extend(scoped(rel, today, only))
+    # the same post-pass as validate(): findings stored in the state carry their quarter
+    assign_quarters(rel, findings)
+    assign_quarters(rel, fresh)
+    locate(rel.root, findings)
+    locate(rel.root, fresh)
+
+    # the findings kept from the last run, as they were printed then (located already)
+    result = findings + fresh
+    result.extend(Finding(*row) for rows in kept_findings.values() for row in rows)
+
+    checked = rel.records.keys() if only is None else only
+    id_of = {rel.records[i].path: i for i in checked}
+    by_id = kept_findings
+    storable = True
+    for finding in fresh:
+        owner = id_of.get(finding.path)
+        if owner is None:  # a per-record check reported on another file: keep no state
+            storable = False
+            break
+        by_id.setdefault(owner, []).append(_as_tuple(finding))
+    # The state says what changed since it was written, not since the last run: while that is
+    # a few records, re-checking them costs less than rewriting 100,000 entries each run.
+    if storable and (only is None or len(moved) > REWRITE_AFTER):
+        named_by: dict[str, list[str]] = {}
+        for record_id, entry in rel.records.items():
+            for target in record_links(entry.record):
+                named_by.setdefault(target, []).append(record_id)
+        state = {
+            "context": context,
+            "ids": list(signatures),
+            "keys": array("q", signatures.values()).tobytes(),
+            "named_by": {target: tuple(ids) for target, ids in named_by.items()},
+            "findings": by_id,
+        }
+        store.store_checks(root, state)
+    result.sort(key=Finding.sort_key)
+    return result

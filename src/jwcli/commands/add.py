@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from jwcli.cli import app, options, repo_root, today_of
 from jwcli.completion import (
+    complete_commitments,
     complete_kpis,
     complete_parties,
     complete_quarter_labels,
@@ -102,12 +103,13 @@ _COMPLETERS: dict[str, Any] = {
     "KPI": complete_kpis,
     "service": complete_services,
     "period": complete_quarter_labels,
+    "commitment": complete_commitments,
 }
 
 
 def _parameter(spec: FieldSpec) -> inspect.Parameter:
     metavar = _METAVARS.get(spec.name)
-    complete = _COMPLETERS.get(spec.refers_to or spec.name)
+    complete = _COMPLETERS.get(spec.refers_to or spec.name) or _COMPLETERS.get(spec.name)
     if spec.shape == "flag":
         annotation: Any = Annotated[bool, typer.Option(spec.option, help=_option_help(spec))]
         return inspect.Parameter(
@@ -139,6 +141,16 @@ def _parameter(spec: FieldSpec) -> inspect.Parameter:
     return inspect.Parameter(
         spec.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
     )
+
+
+_LATE = Annotated[
+    bool,
+    typer.Option(
+        "--late",
+        help="Add it even though it changes a quarter already signed off (closed); the "
+        "commit says which (Jw-Late).",
+    ),
+]
 
 
 def _kind_command(kind: str) -> Any:
@@ -179,6 +191,7 @@ def _kind_command(kind: str) -> Any:
                 typer.Option("--edit", help="Open $EDITOR on a filled-in template instead."),
             ],
         ),
+        inspect.Parameter("late", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=_LATE),
     ]
 
     def command(ctx: typer.Context, **values: Any) -> None:
@@ -211,6 +224,7 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
     slug = values.pop("record_id", None)
     no_commit = bool(values.pop("no_commit", False))
     edit = bool(values.pop("edit", False))
+    late = bool(values.pop("late", False))
     rel = load_repo(root)
 
     data: dict[str, Any] = {}
@@ -221,6 +235,7 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         except w.FieldProblem as exc:
             problems[spec.name] = str(exc)
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
         if value is not None:
             data[spec.name] = value
     data.setdefault("date", today.isoformat())
@@ -228,6 +243,10 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         problems.setdefault(name, message)
     for name, message in w.reference_problems(kind, data, rel).items():
         problems.setdefault(name, message)
+    if "summary" not in data and not problems:
+        summary = w.default_summary(kind, data, rel)
+        if summary is not None:
+            data["summary"] = summary
 
     if edit:
         if problems:
@@ -253,6 +272,10 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
     if kind == "escalation":
         data = _with_quarter(data, rel)
 
+    from jwcli.model.relationship import RecordEntry
+
+    if kind == "measurement" and not data.get("supersedes"):
+        data = _offer_supersedes(data, rel)
     draft = w.draft_record(rel, kind, data, slug)
     _check_write_commit(
         root,
@@ -263,6 +286,8 @@ def _add(ctx: typer.Context, kind: str, values: dict[str, Any]) -> None:
         None if no_commit else f"jw: add {kind} {draft.id}",
         {"Jw-Kind": kind, "Jw-Record": draft.id},
         f"{kind} {draft.id}",
+        late=late,
+        records=[RecordEntry(draft.id, draft.path, draft.model)],
     )
 
 
@@ -320,19 +345,53 @@ def _check_write_commit(
     message: str | None,
     trailers: dict[str, str],
     described: str,
+    *,
+    late: bool = False,
+    records: list[Any] | None = None,
+    assessments: list[Any] | None = None,
 ) -> None:
-    """What `jw add` and `jw assess` share: refuse a draft that adds an error, write it
-    create-only, then commit that file alone (`message` None: --no-commit)."""
+    """What `jw add` and `jw assess` share: refuse a draft that adds an error or that is late
+    for a closed quarter without `--late` (asked at a terminal), write it create-only, then
+    commit it (`message` None: --no-commit)."""
     from jwcli import output
-    from jwcli.write import records as w
+    from jwcli.actions import add as act
 
-    addition = w.check_addition(rel, today, draft, entry)
-    output.add_findings(addition, draft.path)
-    if addition.blocked:
+    plan = act.plan(
+        root, rel, today, draft, entry, records=records or [], assessments=assessments or []
+    )
+    output.add_findings(plan.addition, draft.path)
+    if plan.addition.blocked:
         raise typer.Exit(int(ExitCode.FINDINGS))
-    w.write_draft(root, draft)
-    commit = None if message is None else w.commit_draft(root, draft, message, trailers)
+    if plan.late and not late:
+        output.late_data(plan.late, draft.path, asking=interactive())
+        if not interactive() or not typer.confirm("Add it anyway?", default=False, err=True):
+            output.late_refused(draft.path)
+            raise typer.Exit(int(ExitCode.FINDINGS))
+    elif late and not plan.late:
+        output.late_ignored(draft.path)
+    if plan.also_commit and message is not None:
+        output.also_committing(plan.also_commit)
+    commit = act.write(root, draft, plan, message, trailers)
     output.add_done(described, draft.path, commit)
+
+
+def _offer_supersedes(data: dict[str, Any], rel: Any) -> dict[str, Any]:
+    """A second reading of a KPI for a period corrects the first (lifecycle.md): offer the
+    `supersedes` at a terminal, else say how to give it (validation refuses the record)."""
+    from jwcli import output
+    from jwcli.actions.add import live_measurements
+
+    earlier = live_measurements(rel, str(data.get("kpi", "")), str(data.get("period", "")))
+    if not earlier:
+        return data
+    output.earlier_measurements(earlier)
+    ids = [rid for rid, _ in earlier]
+    if interactive() and typer.confirm(
+        f"Does this one correct {', '.join(ids)} (supersedes)?", default=True, err=True
+    ):
+        return {**data, "supersedes": ids[0] if len(ids) == 1 else ids}
+    output.supersedes_hint(ids)
+    return data
 
 
 def _ask_missing(kind: str, data: dict[str, Any], rel: Any, today: Any) -> dict[str, Any]:
@@ -341,12 +400,18 @@ def _ask_missing(kind: str, data: dict[str, Any], rel: Any, today: Any) -> dict[
     while True:
         missing = w.missing_fields(kind, data)
         if not missing:
-            return data
+            break
         spec = w.spec_of(kind, missing[0])
         if spec.shape == "mapping":
             data[spec.name] = _ask_mapping(spec, rel)
         else:
             data[spec.name] = _ask_field(kind, spec, data, rel, today)
+    for name in w.ASKED_WHEN_PROMPTING.get(kind, ()):
+        if data.get(name) is None:
+            value = _ask_field(kind, w.spec_of(kind, name), data, rel, today, optional=True)
+            if value is not None:
+                data[name] = value
+    return data
 
 
 def _from_numbers(answer: str, choices: list[Any], spec: FieldSpec) -> str:
@@ -362,19 +427,33 @@ def _from_numbers(answer: str, choices: list[Any], spec: FieldSpec) -> str:
     return ",".join(picked)
 
 
-def _ask_field(kind: str, spec: FieldSpec, data: dict[str, Any], rel: Any, today: Any) -> Any:
+def _ask_field(
+    kind: str,
+    spec: FieldSpec,
+    data: dict[str, Any],
+    rel: Any,
+    today: Any,
+    *,
+    optional: bool = False,
+) -> Any:
     from jwcli import output
     from jwcli.write import records as w
 
     choices = w.choices_for(spec, rel, today)
     output.add_question(spec.name, spec.help, choices)
+    default = "" if optional else w.prompt_default(kind, spec.name, data, rel, today)
     while True:
-        answer = typer.prompt(spec.name, err=True)
+        answer = typer.prompt(
+            w.prompt_for(kind, spec.name), default=default, show_default=bool(default), err=True
+        )
         try:
             value = w.convert(spec, _from_numbers(answer, choices, spec))
         except w.FieldProblem as exc:
             output.add_problem(str(exc))
             continue
+        value = w.quarter_value(spec, value, today, rel.fiscal_year_start)
+        if value is None and optional:
+            return None
         if value is None:
             output.add_problem(f"{spec.name} is required")
             continue
@@ -532,6 +611,25 @@ def assess(
     no_commit: Annotated[
         bool, typer.Option("--no-commit", help="Write the file but do not commit it.")
     ] = False,
+    late: _LATE = False,
+    form: Annotated[
+        bool,
+        typer.Option(
+            "--form",
+            help="Write an xlsx form to fill in offline instead of asking; read it back with "
+            "`jw import assessment FILE.xlsx`.",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE.xlsx",
+            help="With --form: where to write it (default: assessment-<quarter>-<assessor>.xlsx "
+            "here).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Rate the ten behaviours of each party (yourself too) for a quarter, with evidence.
 
@@ -551,6 +649,10 @@ def assess(
         raise DataInvalid("charter.yaml does not load; run `jw validate` and fix it first")
     parties = rel.charter.party_ids()
     fsm = rel.fiscal_year_start
+    if form and (rating or note):
+        raise UsageError("--form writes a form to fill in: leave out --rating and --note")
+    if out is not None and not form:
+        raise UsageError("--out is for --form: add --form to write a form")
     ask = interactive() and not rating
 
     missing = [o for o, v in (("--quarter", quarter), ("--assessor", assessor)) if v is None]
@@ -573,6 +675,11 @@ def assess(
     if unknown:
         raise UsageError(f"unknown party `{unknown[0]}`; known: {', '.join(parties)}")
     a.refuse_existing(root, the_quarter, assessor)
+    if form:
+        from jwcli.commands.importing import write_assessment_form
+
+        write_assessment_form(rel, the_quarter, assessor, targets, today, out)
+        return
 
     if rating:
         given = _given_ratings(rel, rating, note or [], targets)
@@ -587,6 +694,8 @@ def assess(
     if not ratings:
         output.assess_nothing()
         return
+    from jwcli.model.relationship import AssessmentEntry
+
     draft = a.draft_assessment(root, the_quarter, assessor, today, ratings)
     _check_write_commit(
         root,
@@ -597,6 +706,8 @@ def assess(
         None if no_commit else f"jw: assess {the_quarter} {assessor}",
         {"Jw-Kind": "assessment", "Jw-Quarter": str(the_quarter), "Jw-Assessor": assessor},
         f"assessment {the_quarter} by {assessor}",
+        late=late,
+        assessments=[AssessmentEntry(draft.path, str(the_quarter), assessor, draft.model)],
     )
 
 

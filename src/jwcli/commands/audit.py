@@ -22,6 +22,13 @@ def audit(
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also fail (exit 1) on notices not yet acknowledged by a later close commit.",
+        ),
+    ] = False,
     fsck: Annotated[
         bool,
         typer.Option(
@@ -31,12 +38,14 @@ def audit(
         ),
     ] = False,
 ) -> None:
-    """The audit trail from git: who changed what, and changes that break the charter's rules.
+    """The audit trail from git: who changed what, and what breaks the relationship's rules.
 
-    Flags records changed or deleted after their first commit, changes to a quarter after its
-    `review/<quarter>` tag, charter changes without a raised version or an agreed amendment,
-    baselines moved after costs were recorded, breaking charter changes, and unsigned commits
-    when the charter requires signing. Exit 1 when there are flags.
+    Errors (exit 1): records changed or deleted after their first commit, a closed quarter's
+    data changed after its close commit, an assessment changed by someone other than its
+    assessor, a missing or moved review/ tag, charter and baselines changes the parties did not
+    agree (once the charter was first agreed), unsigned commits where signing is required.
+    Notices (exit 0, or 1 with --strict until a later close acknowledges them): late records
+    and agreed changes that loosen the charter.
     """
     if fmt not in ("table", "json"):
         raise UsageError(f"--format must be table or json, not `{fmt}`")
@@ -54,7 +63,8 @@ def audit(
         output.audit_refused(exc.message)
         raise typer.Exit(int(ExitCode.FINDINGS)) from None
     output.audit_report(report, fmt)
-    if report.flags:
+    unacknowledged = [f for f in report.notices if not f.acknowledged]
+    if report.errors or (strict and unacknowledged):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 

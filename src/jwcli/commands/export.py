@@ -49,8 +49,9 @@ def export(
 
     Records (a table per kind, a column per field), commitments with their state, KPI
     measurements with RAG, run costs against baseline, project spend against budget, savings
-    and the savings funnel by stage, the scorecard (quarter x party x behaviour) and the
-    triggers fired. Figures are exact: amounts as written, scores and rates as `jw score`
+    and the savings funnel by stage, the scorecard (quarter x party x behaviour), the
+    triggers fired, the assessors' ratings, the alignment flags, the cost baselines and the
+    market prices. Figures are exact: amounts as written, scores and rates as `jw score`
     reports them.
     """
     if fmt not in _FORMATS:
@@ -84,7 +85,7 @@ def export(
         if chosen is not None:
             out = out / str(chosen)
     with output.progress(f"Writing {fmt}") as tick:
-        written = write_export(tables, fmt, out, on_progress=tick)
+        written = write_export(tables, fmt, out, on_progress=tick, root=rel.root)
     output.written(_shown(p) for p in written)
 
 

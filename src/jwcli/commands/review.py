@@ -59,9 +59,9 @@ def review(
 ) -> None:
     """Render the quarterly review pack into reviews/<quarter>/ (or --out)."""
     from jwcli import output
+    from jwcli.actions.review import ReviewRequest, parse_formats
+    from jwcli.actions.review import review as run_review
     from jwcli.errors import DataInvalid
-    from jwcli.render.workflow import ReviewRequest, parse_formats
-    from jwcli.render.workflow import review as run_review
 
     opts = options(ctx)
     request = ReviewRequest(

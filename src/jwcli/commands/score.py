@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jwcli.cli import app, load_valid, options, today_of
+from jwcli.cli import app, load_valid, options, repo_root, today_of
 from jwcli.completion import complete_parties, complete_quarters
 from jwcli.errors import UsageError
 from jwcli.quarters import QUARTER_SPELLINGS, check_quarter_argument
@@ -47,8 +47,8 @@ def score(
     rel = load_valid(opts)
 
     from jwcli import output
+    from jwcli.actions.score import score as score_with_sign_off
     from jwcli.analysis.quarters import parse_quarter_argument, require_started
-    from jwcli.analysis.scoring import score_quarter
 
     charter = rel.charter
     chosen = parse_quarter_argument(quarter, today, charter.fiscal_year_start)
@@ -56,13 +56,17 @@ def score(
     require_started(chosen, today, charter.fiscal_year_start)
     parties = charter.party_ids()
     if party is not None and party not in parties:
-        raise UsageError(f"unknown party `{party}`; choose one of: {', '.join(parties)}")
-    card = score_quarter(rel, chosen, today)
-    if party is not None:
-        card = card.for_party(party)
+        from jwcli.suggest import did_you_mean
+
+        raise UsageError(
+            f"unknown party `{party}`{did_you_mean(party, parties)}; "
+            f"choose one of: {', '.join(parties)}"
+        )
+    result = score_with_sign_off(repo_root(opts), rel, chosen, today, party)
+    card = result.card
     if fmt == "json":
-        output.scorecard_json(card)
+        output.scorecard_json(card, result.signed_off)
     elif fmt == "csv":
         output.scorecard_csv(card)
     else:
-        output.scorecard_table(card, explain=explain)
+        output.scorecard_table(card, explain=explain, signed_off=result.signed_off)

@@ -30,7 +30,7 @@ from jwcli.analysis.scoring import score_quarter
 from jwcli.model.common import parse_money
 from jwcli.model.records import RECORD_KINDS, RecordBase
 from jwcli.model.relationship import Relationship
-from jwcli.model.scores import COMPONENTS, COST_PARTS, rate4, round_half_up
+from jwcli.model.scores import COMPONENTS, COST_PARTS, rate4, round_half_up, score2
 from jwcli.quarters import Quarter
 
 ColumnKind = Literal[
@@ -59,7 +59,7 @@ class Table:
     name: str  # the CSV file's stem, the xlsx sheet's name and the JSON key
     about: str
     columns: tuple[Column, ...]
-    rows: list[Row]
+    rows: Sequence[Row]
 
     @property
     def column_names(self) -> list[str]:
@@ -187,6 +187,37 @@ def record_columns(kind: str) -> tuple[Column, ...]:
     )
 
 
+class RecordRows(Sequence[Row]):
+    """A record table's rows, made as they are read. At 100,000 records the finished rows would
+    hold ~30 MB that the writers only need one at a time (xlsx export stays under 350 MB)."""
+
+    __slots__ = ("_entries", "_make")
+
+    def __init__(self, entries: list[Any], make: Callable[[Any], Row]) -> None:
+        self._entries = entries
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @typing.overload
+    def __getitem__(self, index: int) -> Row: ...
+    @typing.overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        if isinstance(index, slice):
+            return [self._make(e) for e in self._entries[index]]
+        return self._make(self._entries[index])
+
+    def __iter__(self) -> typing.Iterator[Row]:
+        return map(self._make, self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def record_tables(
     rel: Relationship,
     quarter: Quarter | None = None,
@@ -202,35 +233,42 @@ def record_tables(
     fsm = idx.fsm
     start = quarter.start(fsm) if quarter else None
     end = quarter.end(fsm) if quarter else None
-    by_kind: dict[str, list[tuple[dt.date, str, Row]]] = {k: [] for k in RECORD_KINDS}
+    by_kind: dict[str, list[Any]] = {k: [] for k in RECORD_KINDS}
     columns = {k: record_columns(k) for k in RECORD_KINDS}
     total = progress_total if progress_total is not None else len(rel.records)
-    for done, entry in enumerate(rel.records.values(), 1):
-        if on_progress is not None and done % _PROGRESS_EVERY == 0:
-            on_progress(done, total)
+    labels: dict[Quarter, str] = {}  # one string per quarter, not one per row
+
+    def make_row(entry: Any) -> Row:
         record = entry.record
-        if start is not None and end is not None and not start <= record.date <= end:
-            continue
+        q = Quarter.of(record.date, fsm)
         row: list[Cell] = [
             entry.id,
             record.date,
-            str(Quarter.of(record.date, fsm)),
+            labels.get(q) or labels.setdefault(q, str(q)),
             record.summary,
         ]
         for column in columns[record.kind][4:-2]:
             row.append(_cell(getattr(record, column.name)))
         row.append(idx.superseded_by.get(entry.id))
         row.append(entry.path)
-        by_kind[record.kind].append((record.date, entry.id, tuple(row)))
+        return tuple(row)
+
+    for done, entry in enumerate(rel.records.values(), 1):
+        if on_progress is not None and done % _PROGRESS_EVERY == 0:
+            on_progress(done, total)
+        record = entry.record
+        if start is not None and end is not None and not start <= record.date <= end:
+            continue
+        by_kind[record.kind].append(entry)
     tables = []
     for kind, found in by_kind.items():
-        found.sort(key=lambda item: (item[0], item[1]))
+        found.sort(key=lambda e: (e.record.date, e.id))
         tables.append(
             Table(
                 f"records_{kind}",
                 f"every `{kind}` record, one column per field",
                 columns[kind],
-                [row for _, _, row in found],
+                RecordRows(found, make_row),
             )
         )
     return tables
@@ -514,22 +552,50 @@ TRIGGER_COLUMNS = _columns(
 )
 
 
+ALIGNMENT_COLUMNS = _columns(
+    ("quarter", "text"),
+    ("party", "text"),
+    ("behaviour", "text"),
+    ("spread", "integer"),
+    ("self_gap", "score"),
+    ("peer_ratings", "list"),
+    ("self_rating", "integer"),
+    ("misaligned", "bool"),
+    ("self_gap_flagged", "bool"),
+)
+
+
 def score_tables(
     rel: Relationship,
     quarters: Sequence[Quarter],
     today: dt.date,
     on_quarter: Callable[[], None] | None = None,
 ) -> list[Table]:
-    """The scorecard (quarter × party × behaviour, as `jw score` reports it) and the triggers
-    fired, for the scored quarters among `quarters`."""
+    """The scorecard (quarter × party × behaviour, as `jw score` reports it), the triggers fired
+    and the alignment flags the scorecard lists, for the scored quarters among `quarters`."""
     scores: list[Row] = []
     fired: list[Row] = []
+    flags: list[Row] = []
     for q in quarters:
         card = score_quarter(rel, q, today)
         if on_quarter is not None:
             on_quarter()
         if not card.scored:
             continue
+        for a in card.alignment:
+            flags.append(
+                (
+                    card.quarter,
+                    a.party,
+                    a.behaviour,
+                    a.spread,
+                    score2(a.self_gap),
+                    tuple(str(r) for r in a.peer_ratings),
+                    a.self_rating,
+                    a.misaligned,
+                    a.gap_flagged,
+                )
+            )
         for p in card.parties:
             for b in p.behaviours:
                 comps = [b.components.get(name) for name in COMPONENTS]
@@ -577,7 +643,79 @@ def score_tables(
     return [
         Table("scorecard", "the ten behaviours per party and quarter", SCORECARD_COLUMNS, scores),
         Table("triggers", "escalation triggers fired, per quarter", TRIGGER_COLUMNS, fired),
+        Table(
+            "alignment",
+            "behaviours the parties rate far apart (spread of 2 or more, self gap of 1.5 or more)",
+            ALIGNMENT_COLUMNS,
+            flags,
+        ),
     ]
+
+
+RATING_COLUMNS = _columns(
+    ("quarter", "text"),
+    ("assessor", "text"),
+    ("party", "text"),
+    ("behaviour", "text"),
+    ("rating", "integer"),
+    ("evidence", "list"),
+    ("note", "text"),
+)
+
+
+def ratings_table(rel: Relationship, quarters: Sequence[Quarter]) -> Table:
+    """Every rating of every assessment in `quarters`: who rated whom on what, and why."""
+    wanted = set(quarters)
+    rows: list[Row] = []
+    entries = sorted(
+        (e.assessment for e in rel.assessments if e.assessment.quarter in wanted),
+        key=lambda a: (a.quarter, a.assessor),
+    )
+    for a in entries:
+        for party, behaviours in a.ratings.items():
+            for behaviour, r in behaviours.items():
+                rows.append(
+                    (str(a.quarter), a.assessor, party, behaviour, r.rating, tuple(r.evidence),
+                     r.note)
+                )  # fmt: skip
+    return Table(
+        "ratings", "each assessor's rating of each party's behaviours", RATING_COLUMNS, rows
+    )
+
+
+BASELINE_COLUMNS = _columns(
+    ("service", "text"),
+    ("party", "text"),
+    ("annual", "money"),
+    ("as_of", "date"),
+    ("basis", "text"),
+    ("breakdown", "text"),
+    ("notes", "text"),
+)
+MARKET_COLUMNS = _columns(
+    ("service", "text"),
+    ("annual", "money"),
+    ("source", "text"),
+    ("date", "date"),
+    ("notes", "text"),
+)
+
+
+def baseline_tables(rel: Relationship) -> list[Table]:
+    """baselines.yaml's cost baselines (what each party paid before sharing) and market prices."""
+    costs: list[Row] = []
+    market: list[Row] = []
+    if rel.baselines is not None:
+        for c in rel.baselines.costs:
+            parts = "; ".join(f"{k}: {v}" for k, v in (c.breakdown or {}).items()) or None
+            costs.append((c.service, c.party, c.annual, c.as_of, c.basis, parts, c.notes))
+        for m in rel.baselines.market:
+            market.append((m.service, m.annual, m.source, m.date, m.notes))
+    return [
+        Table("baselines", "each service's annual cost to each party before sharing",
+              BASELINE_COLUMNS, costs),
+        Table("market", "market prices of the services, for comparison", MARKET_COLUMNS, market),
+    ]  # fmt: skip
 
 
 def quarters_covered(rel: Relationship, today: dt.date) -> list[Quarter]:
@@ -623,13 +761,18 @@ def build_export(
         if on_progress is not None:
             on_progress(scored[0], total)
 
+    scorecard, triggers, flags = score_tables(rel, quarters, today, tick)
     computed = [
-        *score_tables(rel, quarters, today, tick),
+        scorecard,
+        triggers,
         commitments_table(rel, as_of, quarter),
         kpis_table(rel, quarters),
         costs_table(rel, quarters),
         projects_table(rel, quarters),
         *savings_tables(rel, as_of),
+        ratings_table(rel, quarters),
+        flags,
+        *baseline_tables(rel),
     ]
     if on_progress is not None:
         on_progress(total, total)

@@ -3,7 +3,9 @@
 - CSV: one UTF-8 file per table (no byte-order mark), a header row, the columns in the table's
   order, `\\n` line ends. Numbers are written as their exact decimal text (never through float),
   dates as YYYY-MM-DD, yes/no as `true`/`false`, lists joined with `; `, a meeting's attendees as
-  `party=Name, Name; party=Name`, nothing for an empty cell.
+  `party=Name, Name; party=Name`, nothing for an empty cell. A cell that a spreadsheet would
+  take for a formula (text starting `=`, `+`, `-`, `@`, a tab or a carriage return) starts with
+  `'` instead (see `csv_safe`); a plain number such as `-12.50` is left a number.
 - JSON: `jw-export.json`, every table with its columns and rows; numbers are JSON numbers written
   from the exact decimal text (read them with `parse_float=Decimal` to keep them exact), lists
   stay lists and mappings objects.
@@ -19,6 +21,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import re
+import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_string
@@ -27,7 +32,7 @@ from typing import Any
 
 from jwcli.errors import EnvironmentProblem, UsageError
 from jwcli.export.tables import Cell, Column, Export, Table
-from jwcli.write.files import replace_own
+from jwcli.write.files import make_folder, replace_own
 
 FORMATS = ("csv", "json", "xlsx")
 JSON_FILE = "jw-export.json"
@@ -40,6 +45,10 @@ ProgressCallback = Callable[[int, int], None]
 _CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 _EXCEL_TEXT_LIMIT = 32767  # characters in one cell
 _PROGRESS_EVERY = 1024
+# What makes a spreadsheet read a CSV cell as a formula (OWASP's "CSV injection" list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain decimal number: a negative amount is data, and must stay a number for the reader's sums.
+_PLAIN_NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def money_format(currency: str) -> str:
@@ -72,6 +81,16 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
+def csv_safe(text: str) -> str:
+    """`text` as a CSV cell that no spreadsheet evaluates: a leading `'` before anything that
+    starts like a formula, as OWASP recommends. Excel and LibreOffice show the cell as text
+    (Excel hides the `'`). A plain number (`-12.50`) is left alone: a spreadsheet reads it as
+    the number it is and cannot run it."""
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER_RE.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _total_rows(export: Export) -> int:
     return sum(len(t.rows) for t in export.tables)
 
@@ -100,9 +119,9 @@ class _Rows:
 def render_csv(table: Table, rows: _Rows | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
+    writer.writerow([csv_safe(name) for name in table.column_names])
     for row in table.rows:
-        writer.writerow([cell_text(v) for v in row])
+        writer.writerow([csv_safe(cell_text(v)) for v in row])
         if rows is not None:
             rows.step()
     return buffer.getvalue().encode("utf-8")
@@ -257,11 +276,19 @@ def text(sheet: Any, r: int, c: int, v: Any) -> int:
     return len(shown)
 
 
-def render_xlsx(export: Export, on_progress: ProgressCallback | None = None) -> bytes:
+def render_xlsx(
+    export: Export, on_progress: ProgressCallback | None = None, target: Path | None = None
+) -> bytes:
+    """The workbook's bytes, or b"" once written straight to `target` (no copy held in memory)."""
     xlsxwriter = _xlsxwriter()
     rows = _Rows(export, on_progress)
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # constant_memory: each row goes to a temporary file once written, instead of every cell of
+    # every sheet being held until close (100,000 records: 700 MB peak before, see
+    # benchmarks/README.md); rows are written strictly in order, as this mode needs.
+    workbook = xlsxwriter.Workbook(
+        str(target) if target is not None else buffer, {"constant_memory": True}
+    )
     # a fixed creation time: the same data gives the same file
     created = dt.datetime.combine(export.as_of, dt.time())
     scope = f"quarter {export.quarter}" if export.quarter else "every scored quarter"
@@ -299,21 +326,47 @@ def render_xlsx(export: Export, on_progress: ProgressCallback | None = None) -> 
         sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
     workbook.close()
     rows.finish()
-    return buffer.getvalue()
+    return b"" if target is not None else buffer.getvalue()
 
 
 def write_xlsx(
     export: Export, out: Path, on_progress: ProgressCallback | None = None
 ) -> list[Path]:
     path = out / XLSX_FILE
-    replace_own(path, render_xlsx(export, on_progress))
+    out.mkdir(parents=True, exist_ok=True)
+    # written beside the target and moved into place, as replace_own does, without holding the
+    # workbook's bytes in memory
+    fd, name = tempfile.mkstemp(prefix=f".{XLSX_FILE}.", suffix=".tmp", dir=out)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        render_xlsx(export, on_progress, target=temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets, not exports
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return [path]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_export(
-    export: Export, fmt: str, out: Path, on_progress: ProgressCallback | None = None
+    export: Export,
+    fmt: str,
+    out: Path,
+    on_progress: ProgressCallback | None = None,
+    *,
+    root: Path | None = None,
 ) -> list[Path]:
-    """Write the export in `fmt` (csv, json or xlsx) into the folder `out`; the paths written."""
+    """Write the export in `fmt` (csv, json or xlsx) into the folder `out`; the paths written.
+    Never through a symbolic link inside the repository at `root` (write.files.make_folder)."""
+    if fmt in FORMATS:
+        make_folder(out, root)
     if fmt == "csv":
         return write_csv(export, out, on_progress)
     if fmt == "json":

@@ -1,73 +1,73 @@
-"""`jw audit`: the audit trail read back from git, and what in it breaks the charter's rules.
+"""`jw audit`: the audit trail read back from git, and what in it breaks the relationship's rules.
 
 The whole history of HEAD is read in one `git log --raw` pass (blob ids included). While git
-walks it, one `git grep` reads the `date` and `kind` of every record at HEAD (records are
-append-only, so that is nearly every version the history holds) and the charter and amendments
-are validated; then the few other contents the rules need come in one `git cat-file --batch`.
-The number of git processes does not grow with the history. Merges are read against their first
-parent, and a change a merge only brings in from a branch already audited is not listed twice.
+walks it, HEAD's records are read in one `git cat-file --batch` and each is parsed and validated
+exactly as `jw validate` reads it (the safe YAML loader and the models), so what a record says
+(its kind, the quarter it belongs to, what it supersedes) never depends on how its text is laid
+out. The few older versions the rules need come in one more batch. The number of git processes
+does not grow with the history. Merges are read against their first parent, and a change a merge
+only brings in from a branch already audited is not listed twice.
 
-Flags (each with its commit and file):
+**Errors** (exit 1; lifecycle.md, "Audit: errors and notices"):
 - `record-modified`, `record-deleted`: records are append-only once committed (a correction is a
   new record with `supersedes`). A change of layout or comments only is not a modification, and
   moving a record to another folder unchanged is neither.
-- `after-review`: a record or assessment of a quarter added, changed or deleted in a commit that
-  descends from that quarter's `review/<quarter>` tag. A record's quarter is the fiscal quarter of
-  its `date` (before and after the change; its folder when the file cannot be read), an
-  assessment's is its folder's.
-- `charter-unversioned`: the charter's data (not only comments or layout) changed without raising
-  `version`, or `version` went down.
-- `amendment-missing`: a charter `version` above 1 with no `amendment` record (at HEAD) for it.
-- `amendment-parties`: an amendment whose `agreed_by` omits a party of the version it agrees or
-  of the one before (joining and leaving parties agree too).
-- `baseline-moved`: baseline costs or savings targets set or changed after cost or saving records
-  were committed: baselines are fixed before savings are claimed.
-- `breaking-change`: a KPI target loosened (given its direction) or `amber_within` widened, a KPI
-  or trigger deleted, a party removed, a budget's tolerance widened.
-- `unsigned`: a commit without a good signature while the charter in force requires signed
-  commits (checked only when HEAD's charter sets `require_signed_commits: true`: it costs a gpg
-  call per commit).
-- `unreadable`: a charter or baselines version that does not parse, so its change went unchecked.
+- `after-close`: a closed quarter's record or assessment changed or deleted after its close
+  commit (the first commit with trailers `Jw-Kind: review` and `Jw-Quarter: <quarter>`).
+- `assessment-author`: an assessment file changed by a commit whose author email differs from the
+  one that added it (judged at non-merge commits: a file belongs to its assessor).
+- `review-tag`: a closed quarter's `review/<quarter>` tag missing or pointing elsewhere;
+  `second-close`: a second close commit for a quarter.
+- The charter rules, for the commits that descend from the charter's first agreement:
+  `charter-unversioned` (data changed without raising `version`), `amendment-missing`,
+  `amendment-parties` (a version not agreed by every member), `breaking-change` (a change that
+  loosens, not agreed; or `fiscal_year_start`/`effective` changed), `baseline-moved`.
+- `unsigned`: a commit without a good signature while the charter requires signed commits (a
+  signature of unknown validity, git's `U`, counts as unsigned).
+- `unreadable`: a charter or baselines version that does not validate, so its change went
+  unchecked.
+
+**Notices** (exit 0; `--strict` fails on those not yet acknowledged by a later close commit):
+- `late`: a record (or assessment) of a closed quarter added after its close commit, listed under
+  each quarter it is late for.
+- `agreed-change`: a loosening the parties agreed by amendment.
+- `review-tag` notices: a tag whose quarter is not closed in this history.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from jwcli.errors import DataInvalid, GitProblem, UsageError
 from jwcli.history import git
+from jwcli.history.closes import Closes
 from jwcli.model.findings import Finding
 from jwcli.quarters import Quarter
 
-# The names of jwcli.model.relationship, which is not imported: it pulls in pydantic, and the
-# audit imports that only while git walks the history.
 CHARTER_FILE = "charter.yaml"
 BASELINES_FILE = "baselines.yaml"
 RECORDS_DIR = "records"
 ASSESSMENTS_DIR = "assessments"
 
 REVIEW_TAG_PREFIX = "review/"
-GOOD_SIGNATURES = frozenset("GUXY")  # good; unknown validity; expired signature or key
+# good; good but expired; good by an expired key. `U` (unknown validity: a key nobody here
+# trusts) is not good: anyone can make a key in anyone's name.
+GOOD_SIGNATURES = frozenset("GXY")
 _SIGNATURE_MEANING = {
     "N": "no signature",
     "B": "bad signature",
+    "U": "a signature of unknown validity (a key not trusted here)",
     "E": "the signature cannot be checked (missing key)",
     "R": "signed with a revoked key",
 }
+NOTICES = frozenset({"late", "agreed-change"})
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# a top-level `date:` or `kind:` written plainly, as `jw add` writes them
-_PLAIN_VALUE = r":[ \t]+(?P<q>[\"']?)(?P<v>[A-Za-z0-9-]+)(?P=q)(?:[ \t]+#.*)?[ \t]*$"
-_FIELD_RE = {
-    key: re.compile(f"^{key}{_PLAIN_VALUE}".encode(), re.MULTILINE) for key in ("date", "kind")
-}
-_LINE_RE = re.compile(f"^(?P<k>date|kind){_PLAIN_VALUE}")
-_GREP_FIELDS = "^(date|kind)[[:space:]]*:"
 _UNREADABLE: Any = object()
 InRange = Callable[["git.LogCommit"], bool]  # which commits the report covers (--since)
 _SIGNING_RE = re.compile(rb"require_signed_commits[\"']?[ \t]*:[ \t]*[\"']?(?:true|True|TRUE)")
@@ -79,14 +79,32 @@ class Flag:
     commit: str
     path: str
     message: str
+    severity: str = "error"  # or "notice"
+    quarter: str | None = None  # the closed quarter a late record is late for
+    acknowledged: bool = False  # a notice followed by a later close commit
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
+            "severity": self.severity,
             "commit": self.commit,
             "path": self.path,
             "message": self.message,
+            "quarter": self.quarter,
+            "acknowledged": self.acknowledged,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Flag:
+        return cls(
+            data["rule"],
+            data["commit"],
+            data["path"],
+            data["message"],
+            data["severity"],
+            data["quarter"],
+            data["acknowledged"],
+        )
 
 
 @dataclass(slots=True)
@@ -120,6 +138,10 @@ class CommitEntry:
             "baselines": self.baselines,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CommitEntry:
+        return cls(**data)
+
 
 @dataclass(slots=True)
 class AuditReport:
@@ -127,11 +149,26 @@ class AuditReport:
     flags: list[Flag]
     signatures_checked: bool
     fsck: list[str] | None = None  # git fsck's problems when it ran
+    closes: dict[str, str] = field(default_factory=dict)  # quarter -> its close commit
+    first_agreement: str | None = None  # the commit that first agreed the charter
+
+    @property
+    def errors(self) -> list[Flag]:
+        return [f for f in self.flags if f.severity == "error"]
+
+    @property
+    def notices(self) -> list[Flag]:
+        return [f for f in self.flags if f.severity == "notice"]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "commits": [c.as_dict() for c in self.commits],
             "flags": [f.as_dict() for f in self.flags],
+            "errors": len(self.errors),
+            "notices": len(self.notices),
+            "unacknowledged": sum(1 for f in self.notices if not f.acknowledged),
+            "closes": self.closes,
+            "first_agreement": self.first_agreement,
         }
 
 
@@ -161,29 +198,51 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     since_date = parse_since(since) if since else None
     since_commit = git.resolve_commit(root, since) if since and since_date is None else None
 
+    from jwcli.history import audit_cache
+    from jwcli.history.closes import find_closes
+
+    head = git.head_commit(root) or ""
+    remembered = audit_cache.load(root)
+    cached = remembered.get("report") if since is None and remembered.get("head") == head else None
+    if cached is not None:
+        try:
+            report = _from_cache(cached)
+            review = [git.TrailerCommit(c, when, dict(t)) for c, when, t in cached["review"]]
+        except (KeyError, TypeError, ValueError):
+            cached = None
+    if cached is not None:
+        closes = find_closes(root, read=review)
+        report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
+        return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
+
     head_charter = git.read_blobs(root, [f"HEAD:./{CHARTER_FILE}"])[f"HEAD:./{CHARTER_FILE}"]
     if head_charter is None:
         raise GitProblem(
             f"{CHARTER_FILE} is not committed: the audit trail starts with the charter",
             hint=f"commit it: git add {CHARTER_FILE} && git commit -m 'Charter'",
         )
-    # git walks the history while the YAML and model modules load and the charter validates;
-    # whether to ask for signatures is decided on the raw text, checked once it is parsed
+    # git walks the history while HEAD's records are read and validated; whether to ask for
+    # signatures is decided on the raw text, checked once it is parsed
     guessed = _SIGNING_RE.search(head_charter) is not None
     log = git.Log(root, signatures=guessed)
-    grep = git.Grep(root, "HEAD", RECORDS_DIR, [_GREP_FIELDS, "amendment"])
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-    current = _current_state(root, head_charter, lambda: _head_records(grep, tree))
-    signing = current.require_signed
+    current = _current_state(root, head_charter, tree, remembered.get("facts", {}))
+    signing = current.charter.governance.require_signed_commits
     commits = log.commits()
     if signing and not guessed:  # the setting is written in a way the quick look missed
         commits = git.Log(root, signatures=True).commits()
+    review = [
+        git.TrailerCommit(c.id, c.committed, c.trailers)
+        for c in commits
+        if c.trailers.get("Jw-Kind", "").strip().lower() == "review"
+    ]
+    closes = find_closes(root, read=review)
     excluded: set[str] = set()
     if since_commit is not None:
         parents = {c.id: c.parents for c in commits}
         excluded = _ancestors(git.merge_bases(root, "HEAD", since_commit), parents)
-    walk = _Walk(root, current, review_tags, signing, current.known)
+    walk = _Walk(root, current, signing, closes)
     walk.run(
         commits,
         None
@@ -194,124 +253,264 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         ),
     )
     order = {c.id: i for i, c in enumerate(commits)}
-    walk.flags.sort(key=lambda f: order[f.commit])  # stable: each commit's flags as found
-    return AuditReport(walk.entries, walk.flags, signing, [] if fsck else None)
+    acked = _before_closes(commits, set(walk.closes.values()))
+    report = AuditReport(
+        walk.entries,
+        walk.flags,
+        signing,
+        None,
+        {str(q): c for q, c in sorted(walk.closes.items())},
+        walk.first_agreement,
+    )
+    if since is None:
+        audit_cache.save(
+            root,
+            head,
+            {
+                **report.as_dict(),
+                "signatures_checked": signing,
+                "order": {f.commit: order[f.commit] for f in report.flags},
+                "acked": sorted(acked & {f.commit for f in report.flags}),
+                "review": [[c.id, c.committed, c.trailers] for c in review],
+            },
+            _encode_facts(walk.blobs.facts, current.charter.fiscal_year_start),
+        )
+    report.flags += _tag_flags(root, closes, review_tags)
+    return _finish(report, fsck, order, acked)
+
+
+def _finish(
+    report: AuditReport, fsck: bool, order: dict[str, int], acked: Iterable[str]
+) -> AuditReport:
+    done = set(acked)
+    report.flags = [
+        dataclasses.replace(f, acknowledged=True)
+        if f.severity == "notice" and f.commit in done
+        else f
+        for f in report.flags
+    ]
+    report.flags.sort(key=lambda f: order.get(f.commit, len(order)))  # stable
+    report.fsck = [] if fsck else None
+    return report
+
+
+def _from_cache(data: dict[str, Any]) -> AuditReport:
+    return AuditReport(
+        [CommitEntry.from_dict(c) for c in data["commits"]],
+        [Flag.from_dict(f) for f in data["flags"]],
+        bool(data["signatures_checked"]),
+        None,
+        dict(data["closes"]),
+        data["first_agreement"],
+    )
+
+
+def _before_closes(commits: Sequence[git.LogCommit], closes: set[str]) -> set[str]:
+    """The commits that some close commit descends from (their notices are acknowledged)."""
+    parents = {c.id: c.parents for c in commits}
+    return _ancestors((p for c in closes for p in parents.get(c, ())), parents)
+
+
+def _tag_flags(root: Path, closes: Closes, tags: dict[str, str]) -> list[Flag]:
+    """`review/<quarter>` tags against the close commits: the tag is for people and tools, the
+    close commit is the sign-off, so a missing or moved tag is an error with its fix."""
+    flags = []
+    for close in closes.ordered():
+        name, commit, quarter = close.tag, close.commit, close.quarter
+        fix = f"git tag -a {name} {commit[:12]} -m 'Review {quarter}' && git push origin {name}"
+        if close.tag_status == "missing":
+            message = f"{quarter} was closed here but tag {name} is missing; restore it: {fix}"
+        elif close.tag_status == "moved":
+            where = (close.tag_commit or "")[:10]
+            message = (
+                f"tag {name} points at {where}, not at the close commit {commit[:10]}; put it "
+                f"back: git tag -d {name} && {fix} --force"
+            )
+        else:
+            continue
+        flags.append(Flag("review-tag", commit, "", message))
+    for elsewhere, tagged in sorted(closes.elsewhere.items()):
+        name = f"{REVIEW_TAG_PREFIX}{elsewhere}"
+        message = f"{elsewhere} was closed on another branch (tag {name}): merge it"
+        flags.append(Flag("review-tag", tagged, "", message, "notice"))
+    for name, tagged in sorted(tags.items()):
+        unclosed = Quarter.from_label(name[len(REVIEW_TAG_PREFIX) :])
+        if unclosed is None or unclosed in closes.closed or unclosed in closes.elsewhere:
+            continue
+        message = (
+            f"tag {name} marks a commit that is not a close commit for {unclosed} "
+            "(no `Jw-Kind: review` and `Jw-Quarter` trailers), so it does not close the "
+            f"quarter: close it with `jw review --quarter {unclosed} --close`"
+        )
+        flags.append(Flag("review-tag", tagged, "", message, "notice"))
+    return flags
 
 
 # --- the state at HEAD -------------------------------------------------------------------------
 
 
-def _head_records(grep: git.Grep, tree: git.Tree) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """From `git grep` at HEAD: each record blob's `date` and `kind` as plainly written (by blob
-    id), and the records that mention `amendment` (the candidates to read in full)."""
-    by_path: dict[str, dict[str, str]] = {}
-    candidates: dict[str, None] = {}
-    for path, line in grep.lines():
-        match = _LINE_RE.match(line)
-        if match:
-            by_path.setdefault(path, {}).setdefault(match["k"], match["v"])
-        if "amendment" in line:
-            candidates[path] = None
-    known = {e.oid: by_path[e.path] for e in tree.entries() if e.path in by_path}
-    return known, list(candidates)
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What one version of a record says, as the models read it (None: it does not validate)."""
+
+    kind: str | None
+    quarter: Quarter | None  # the quarter it belongs to
+    due: Quarter | None  # a commitment's due quarter
+    supersedes: tuple[str, ...]
+    service: str | None
+    party: str | None
+    run_cost: bool  # a cost with no `project`
+    model: Any  # the validated amendment (only amendments are kept)
+
+
+_NO_FACTS = Facts(None, None, None, (), None, None, False, None)
+
+
+def _facts(blob: bytes | None, fiscal_year_start: int) -> Facts:
+    from pydantic import ValidationError
+
+    from jwcli.analysis.quarters import record_quarter
+    from jwcli.model.records import RECORD_KINDS, Amendment, Commitment, Cost
+
+    data = _parse(blob) if blob is not None else _UNREADABLE
+    if not isinstance(data, dict):
+        return _NO_FACTS
+    kind = data.get("kind")
+    model = RECORD_KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return _NO_FACTS
+    try:
+        record = model.model_validate(data)
+    except ValidationError:
+        return Facts(kind, None, None, (), None, None, False, None)
+    return Facts(
+        kind,
+        record_quarter(record, fiscal_year_start),
+        Quarter.of(record.due, fiscal_year_start) if isinstance(record, Commitment) else None,
+        record.superseded_ids,
+        getattr(record, "service", None),
+        getattr(record, "party", None),
+        isinstance(record, Cost) and record.project is None,
+        record if isinstance(record, Amendment) else None,
+    )
+
+
+def _encode_facts(facts: dict[str, Facts], fys: int) -> dict[str, list[Any]]:
+    """Facts to remember by blob id (amendments are read again: audit keeps their models)."""
+    return {
+        oid: [
+            f.kind,
+            str(f.quarter) if f.quarter else None,
+            str(f.due) if f.due else None,
+            list(f.supersedes),
+            f.service,
+            f.party,
+            f.run_cost,
+            fys,
+        ]
+        for oid, f in facts.items()
+        if f.kind != "amendment"
+    }
+
+
+def _decode_facts(remembered: dict[str, list[Any]], fys: int) -> dict[str, Facts]:
+    found = {}
+    for oid, (kind, quarter, due, supersedes, service, party, run_cost, at) in remembered.items():
+        if at != fys:  # quarters depend on the fiscal year
+            continue
+        found[oid] = Facts(
+            kind,
+            Quarter.from_label(quarter) if quarter else None,
+            Quarter.from_label(due) if due else None,
+            tuple(supersedes),
+            service,
+            party,
+            run_cost,
+            None,
+        )
+    return found
 
 
 @dataclass(slots=True)
 class _Current:
-    require_signed: bool
-    fiscal_year_start: int
-    parties: set[str]
-    amendments: dict[str, tuple[int, list[str]]]  # path -> (version, agreed_by), active ones
-    known: dict[str, dict[str, str]]  # record blob id -> `date` and `kind` read by git grep
+    charter: Any  # the validated Charter at HEAD
+    facts: dict[str, Facts]  # blob id -> facts, HEAD's records first
+    amendments: dict[str, Any]  # path -> Amendment, HEAD's active amendments
 
 
 def _current_state(
-    root: Path,
-    charter_bytes: bytes,
-    head_records: Callable[[], tuple[dict[str, dict[str, str]], list[str]]],
+    root: Path, charter_bytes: bytes, tree: git.Tree, remembered: dict[str, list[Any]]
 ) -> _Current:
-    """HEAD's charter and amendment records, validated like `jw validate` would.
-
-    Only the files the charter checks read are validated, so that the audit of a large history
-    stays about as fast as `git log`; errors in them stop the audit (DataInvalid, exit 1).
-    """
+    """HEAD's charter, validated like `jw validate` would (errors stop the audit), and every record
+    at HEAD read as the models read it."""
     from pydantic import ValidationError
 
     from jwcli.load.positions import _position
     from jwcli.load.pydantic_errors import findings_from_errors
-    from jwcli.load.yamlsafe import MAX_BYTES, YamlProblem, decode, parse
+    from jwcli.load.yamlsafe import YamlProblem, decode, parse
     from jwcli.model.charter import Charter
-    from jwcli.model.records import Amendment
 
     findings: list[Finding] = []
-
-    def load(path: str, blob: bytes, model: Any) -> Any:
-        try:
-            data, marks = parse(decode(blob), marks=True)
-        except YamlProblem as problem:
-            findings.append(
-                Finding(path, problem.message, problem.rule, line=problem.line, col=problem.col)
-            )
-            return None
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            found = findings_from_errors(path, exc.errors(include_url=False))
-            for f in found:
-                f.line, f.col = _position(marks or {}, f.loc, f.at_key)
-            findings.extend(found)
-            return None
-
-    charter = load(CHARTER_FILE, charter_bytes, Charter)
-    known, candidates = head_records()  # git grep ran while pydantic loaded
-    blobs = git.read_blobs(root, [f"HEAD:./{p}" for p in candidates])
-    amendments: dict[str, Any] = {}
-    for path in candidates:
-        blob = blobs[f"HEAD:./{path}"]
-        if blob is None or not path.endswith(".yaml") or len(blob) > MAX_BYTES:
-            continue
-        data = _parse(blob)
-        if isinstance(data, dict) and data.get("kind") == "amendment":
-            record = load(path, blob, Amendment)
-            if record is not None:
-                amendments[path] = record
-    if charter is None or any(f.is_error for f in findings):
+    charter: Any = None
+    try:
+        data, marks = parse(decode(charter_bytes), marks=True)
+        charter = Charter.model_validate(data)
+    except YamlProblem as problem:
+        findings.append(
+            Finding(CHARTER_FILE, problem.message, problem.rule, line=problem.line, col=problem.col)
+        )
+    except ValidationError as exc:
+        found = findings_from_errors(CHARTER_FILE, exc.errors(include_url=False))
+        for f in found:
+            f.line, f.col = _position(marks or {}, f.loc, f.at_key)
+        findings.extend(found)
+    if charter is None:
         findings.sort(key=Finding.sort_key)
         raise DataInvalid(
-            "the committed charter or amendment records (HEAD) do not validate: fix them and "
-            "commit before auditing",
+            "the committed charter (HEAD) does not validate: fix it and commit before auditing",
             list[object](findings),
         )
-    superseded = {t for a in amendments.values() for t in a.superseded_ids}
-    active = {
-        path: (a.version, list(a.agreed_by))
-        for path, a in amendments.items()
-        if _record_id(path) not in superseded
+    entries = [e for e in tree.entries() if e.path.endswith(".yaml")]
+    fys = charter.fiscal_year_start
+    facts: dict[str, Facts] = _decode_facts(remembered, fys)
+    blobs = git.read_blobs(root, [e.oid for e in entries if e.oid not in facts])
+    for e in entries:
+        if e.oid not in facts:
+            facts[e.oid] = _facts(blobs[e.oid], fys)
+    found_amendments = {
+        e.path: facts[e.oid].model for e in entries if facts[e.oid].model is not None
     }
-    return _Current(
-        charter.governance.require_signed_commits,
-        charter.fiscal_year_start,
-        set(charter.party_ids()),
-        active,
-        known,
-    )
+    superseded = {t for f in facts.values() for t in f.supersedes}
+    amendments = {
+        path: a for path, a in found_amendments.items() if _record_id(path) not in superseded
+    }
+    return _Current(charter, facts, amendments)
 
 
-# --- the walk over the history -----------------------------------------------------------------
+# --- reading versions --------------------------------------------------------------------------
+
+
+def _parse(blob: bytes) -> Any:
+    from jwcli.load.yamlsafe import MAX_BYTES, YamlProblem, decode, parse
+
+    if len(blob) > MAX_BYTES:
+        return _UNREADABLE
+    try:
+        return parse(decode(blob))[0]
+    except (YamlProblem, UnicodeDecodeError):
+        return _UNREADABLE
 
 
 class _Blobs:
-    """Blob contents fetched in one batch, parsed at most once each."""
+    """Blob contents fetched in batches, parsed and validated at most once each."""
 
-    def __init__(self, root: Path, known: dict[str, dict[str, str]]) -> None:
+    def __init__(self, root: Path, current: _Current) -> None:
         self.root = root
-        self.known = known  # blob id -> fields read off HEAD's records by `git grep`
+        self.fys = current.charter.fiscal_year_start
+        self.facts = current.facts
         self.raw: dict[str, bytes | None] = {}
         self._parsed: dict[str, Any] = {}
-
-    def fields_known(self, oid: str) -> bool:
-        found = self.known.get(oid)
-        return found is not None and "date" in found and "kind" in found
+        self._models: dict[tuple[str, str], Any] = {}
 
     def fetch(self, oids: Iterable[str]) -> None:
         wanted = [o for o in dict.fromkeys(oids) if o not in self.raw]
@@ -323,20 +522,30 @@ class _Blobs:
             self._parsed[oid] = _UNREADABLE if blob is None else _parse(blob)
         return self._parsed[oid]
 
-    def field(self, oid: str, key: str) -> str | None:
-        """A record's top-level `key`: read off the text when it is plainly written."""
-        known = self.known.get(oid)
-        if known is not None and key in known:
-            return known[key]
-        blob = self.raw.get(oid)
-        if blob is None:
-            return None
-        match = _FIELD_RE[key].search(blob)
-        if match:
-            return match["v"].decode()
-        data = self.data(oid)
-        value = data.get(key) if isinstance(data, dict) else None
-        return value if isinstance(value, str) else None
+    def record(self, oid: str) -> Facts:
+        found = self.facts.get(oid)
+        if found is None:
+            found = self.facts[oid] = _facts(self.raw.get(oid), self.fys)
+        return found
+
+    def model(self, oid: str, which: str) -> Any:
+        """The charter or baselines version `oid` validated, or None when it does not validate."""
+        key = (oid, which)
+        if key not in self._models:
+            from pydantic import ValidationError
+
+            from jwcli.model.baselines import Baselines
+            from jwcli.model.charter import Charter
+
+            data = self.data(oid)
+            model: Any = None
+            if isinstance(data, dict):
+                try:
+                    model = (Charter if which == "charter" else Baselines).model_validate(data)
+                except ValidationError:
+                    model = None
+            self._models[key] = model
+        return self._models[key]
 
     def same(self, old: str, new: str) -> bool:
         """Whether two versions hold the same data (comments and layout aside)."""
@@ -348,17 +557,6 @@ class _Blobs:
         if a is _UNREADABLE or b is _UNREADABLE:
             return False
         return bool(a == b)
-
-
-def _parse(blob: bytes) -> Any:
-    from jwcli.load.yamlsafe import MAX_BYTES, YamlProblem, decode, parse
-
-    if len(blob) > MAX_BYTES:
-        return _UNREADABLE
-    try:
-        return parse(decode(blob))[0]
-    except YamlProblem:
-        return _UNREADABLE
 
 
 def _record_id(path: str) -> str:
@@ -392,112 +590,151 @@ def _ancestors(starts: Iterable[str], parents: dict[str, tuple[str, ...]]) -> se
     return seen
 
 
-def _requires_signing(charter: Any) -> bool:
-    governance = charter.get("governance") if isinstance(charter, dict) else None
-    return isinstance(governance, dict) and governance.get("require_signed_commits") is True
-
-
 def _short(commit: str) -> str:
     return commit[:10]
 
 
+def _day(c: git.LogCommit) -> dt.date:
+    return dt.datetime.fromisoformat(c.authored).date()
+
+
+# --- the walk over the history -----------------------------------------------------------------
+
+
 class _Walk:
-    def __init__(
-        self,
-        root: Path,
-        current: _Current,
-        review_tags: dict[str, str],
-        signing: bool,
-        known: dict[str, dict[str, str]],
-    ) -> None:
+    def __init__(self, root: Path, current: _Current, signing: bool, closes: Closes) -> None:
         self.current = current
+        self._found_closes = closes
         self.signing = signing
-        self.blobs = _Blobs(root, known)
-        self.tagged: dict[str, set[Quarter]] = {}
-        for name, commit in review_tags.items():
-            quarter = Quarter.from_label(name[len(REVIEW_TAG_PREFIX) :])
-            if quarter is not None:
-                self.tagged.setdefault(commit, set()).add(quarter)
+        self.blobs = _Blobs(root, current)
         self.entries: list[CommitEntry] = []
         self.flags: list[Flag] = []
         self._flagged: set[tuple[str, str, str, str]] = set()
         self._in_range = False
-        self._quarters: dict[str, Quarter | None] = {}
-        self._days: dict[str, dt.date] = {}
+        self.closes: dict[Quarter, str] = {}
+        self.first_agreement: str | None = None
+        self._version_parties: dict[int, Any] = {}  # version -> the charter that introduced it
 
-    # Quarters whose review is closed in the history a commit builds on: the union over its
-    # parents of what they inherit and what is tagged on them.
-    def _closed(self, commits: list[git.LogCommit]) -> dict[str, frozenset[Quarter]]:
+    # -- closes and agreement, before the rules run
+
+    def _closes(self, commits: list[git.LogCommit]) -> dict[str, frozenset[Quarter]]:
+        """Each commit's closed quarters: those closed by a commit it descends from (the first
+        close commit of a quarter in topological order is the one that counts)."""
+        closing: dict[str, Quarter] = {}
+        for quarter, close in self._found_closes.closed.items():
+            self.closes[quarter] = close.commit
+            closing[close.commit] = quarter
+            for again in close.second_closes:
+                self.flag(
+                    "second-close",
+                    again,
+                    "",
+                    f"a second close commit for {quarter}: it was closed in "
+                    f"{_short(close.commit)}, and a quarter is signed off once. The first close "
+                    f"stands (tag {close.tag} must mark it); add what changed since with "
+                    "`jw add --late`",
+                )
         closed: dict[str, frozenset[Quarter]] = {}
         empty: frozenset[Quarter] = frozenset()
         for c in commits:
             acc = empty
             for p in c.parents:
                 inherited = closed.get(p, empty)
-                tagged = self.tagged.get(p)
-                if tagged:
-                    inherited = inherited | tagged
+                q = closing.get(p)
+                if q is not None:
+                    inherited = inherited | {q}
                 acc = inherited if not acc else acc | inherited
             closed[c.id] = acc
         return closed
 
-    def _prefetch(
-        self, commits: list[git.LogCommit], closed: dict[str, frozenset[Quarter]]
-    ) -> None:
-        """Fetch, in one batch, every blob a rule will read."""
-        last_baselines = max(
-            (i for i, c in enumerate(commits) for ch in c.changes if ch.path == BASELINES_FILE),
-            default=-1,
-        )
-        wanted: list[str] = []
-        first_blob: dict[str, str] = {}
-        for i, c in enumerate(commits):
-            ids_here: dict[str, int] = {}
+    def _agreement(self, commits: list[git.LogCommit]) -> set[str]:
+        """Find the first agreement and return the commits that descend from it (the charter
+        rules judge only those)."""
+        from jwcli.analysis.charter_state import is_agreed
+
+        by_path = self.current.amendments
+        so_far: list[Any] = []
+        charter: Any = None
+        for c in commits:
             for ch in c.changes:
-                if _area(ch.path) == "record":
-                    rid = _record_id(ch.path)
-                    ids_here[rid] = ids_here.get(rid, 0) + 1
+                if ch.path == CHARTER_FILE:
+                    if ch.new:
+                        self.blobs.fetch([ch.new])
+                    charter = self.blobs.model(ch.new, "charter") if ch.new else None
+                    if charter is not None:
+                        self._version_parties.setdefault(charter.version, charter)
+                elif ch.status == "A" and ch.path in by_path:
+                    so_far.append(by_path[ch.path])
+            if (
+                self.first_agreement is None
+                and charter is not None
+                and so_far
+                and is_agreed(charter.parties, so_far, charter.version)
+            ):
+                self.first_agreement = c.id
+        if self.first_agreement is None:
+            return set()
+        governed: set[str] = set()
+        for c in commits:
+            if any(p == self.first_agreement or p in governed for p in c.parents):
+                governed.add(c.id)
+        return governed
+
+    def _agreed_at_head(self, version: int) -> list[str] | None:
+        """Who has not agreed `version` at HEAD (empty: agreed; None: no amendment of it)."""
+        from jwcli.analysis.charter_state import missing_agreement
+
+        charter = self._version_parties.get(version, self.current.charter)
+        return missing_agreement(charter.parties, self.current.amendments.values(), version)
+
+    def _prefetch(self, commits: list[git.LogCommit]) -> None:
+        """Fetch, in one batch, every older version a rule will read."""
+        wanted: list[str] = []
+        facts = self.current.facts
+        for c in commits:
+            # a record deleted and added in one commit may be a move: both sides are compared
+            deletes = any(ch.status == "D" for ch in c.changes)
             for ch in c.changes:
                 area = _area(ch.path)
-                if area in ("charter", "baselines"):
+                if area in ("charter", "baselines") or (
+                    area == "record" and (ch.status != "A" or deletes or ch.new not in facts)
+                ):
                     wanted.extend(o for o in (ch.old, ch.new) if o)
-                elif area == "record":
-                    rid = _record_id(ch.path)
-                    again = ch.status == "A" and rid in first_blob
-                    if ch.status not in ("A", "D") or ids_here[rid] > 1 or again:
-                        wanted.extend(o for o in (ch.old, ch.new) if o)  # data compared
-                    elif closed[c.id] or (ch.status == "A" and i < last_baselines):
-                        wanted.extend(  # only `date` and `kind` read
-                            o for o in (ch.old, ch.new) if o and not self.blobs.fields_known(o)
-                        )
-                    if again:
-                        wanted.append(first_blob[rid])
-                    if ch.status == "A" and ch.new:
-                        first_blob.setdefault(rid, ch.new)
         self.blobs.fetch(wanted)
 
     def flag(
-        self, rule: str, commit: str, path: str, message: str, blob: str | None = None
+        self,
+        rule: str,
+        commit: str,
+        path: str,
+        message: str,
+        blob: str | None = None,
+        *,
+        quarter: Quarter | None = None,
     ) -> None:
         key = (rule, path, blob if blob is not None else commit, message)
         if key in self._flagged:
             return
         self._flagged.add(key)
         if self._in_range:
-            self.flags.append(Flag(rule, commit, path, message))
+            severity = "notice" if rule in NOTICES else "error"
+            label = str(quarter) if quarter is not None else None
+            self.flags.append(Flag(rule, commit, path, message, severity, label))
 
     def run(self, commits: list[git.LogCommit], in_range: InRange | None) -> None:
-        closed = self._closed(commits)
-        self._prefetch(commits, closed)
+        self._in_range = True
+        self._prefetch(commits)
+        closed = self._closes(commits)
+        governed = self._agreement(commits)
         first: dict[str, tuple[str, str]] = {}  # record id -> (commit, blob) first committed
-        added_in: dict[str, str] = {}  # path -> the commit that last added it
+        belongs: dict[str, frozenset[Quarter]] = {}  # record id -> its and its chain's quarters
+        authors: dict[str, str] = {}  # assessment path -> the email that added it
         seen: set[tuple[str, str | None]] = set()  # (path, blob) changes already walked
         merges = any(len(c.parents) > 1 for c in commits)  # only merges need `seen`
-        costs_committed = False
-        version_first: dict[int, str] = {}
-        parties_of: dict[int, set[str]] = {}
-        charter_now: Any = None
+        runs: set[tuple[str | None, str | None]] = set()  # (service, party) with a run cost
+        spent: set[str | None] = set()  # services with a cost or saving
         no_moves: set[str] = set()
+        charter_now: Any = self.current.charter if not commits else None
         for c in commits:
             data_changes = [(ch, area) for ch in c.changes if (area := _area(ch.path))]
             if not data_changes:
@@ -505,24 +742,29 @@ class _Walk:
             self._in_range = in_range is None or bool(in_range(c))
             merge = len(c.parents) > 1
             quarters_closed = closed[c.id]
+            is_governed = c.id in governed
             entry = CommitEntry(
                 c.id, c.author, c.email, c.authored, c.subject, c.trailers, c.signature
             )
             deletes = any(ch.status == "D" for ch, _ in data_changes)
             moved = self._moves(data_changes) if deletes else no_moves
+            charter_change = next((ch for ch, a in data_changes if a == "charter"), None)
+            raised = self._raised(charter_change)
             for ch, area in data_changes:
                 fresh = not merge or (ch.path, ch.new) not in seen
                 if merges:
                     seen.add((ch.path, ch.new))
                 if area == "charter":
                     entry.charter = True
-                    if fresh:
-                        charter_now = self._charter(c, ch, charter_now, version_first, parties_of)
+                    if ch.new:
+                        charter_now = self.blobs.model(ch.new, "charter") or charter_now
+                    if fresh and is_governed:
+                        self._charter(c, ch, raised)
                     continue
                 if area == "baselines":
                     entry.baselines = True
-                    if fresh:
-                        self._baselines(c, ch, costs_committed)
+                    if fresh and is_governed:
+                        self._baselines(c, ch, raised, runs, spent)
                     continue
                 if fresh:
                     status = ch.status
@@ -533,37 +775,46 @@ class _Walk:
                     )
                     listed.append(ch.path)
                 if area == "assessment":
-                    if quarters_closed:
-                        self._assessment_after_review(c, ch, quarters_closed)
+                    if fresh:
+                        self._assessment(c, ch, quarters_closed, authors, merge)
                     continue
                 rid = _record_id(ch.path)
                 if fresh and rid not in moved and (ch.status != "A" or rid in first):
                     self._append_only(c, ch, rid, first)
-                if ch.status == "A":
-                    added_in[ch.path] = c.id
-                    if rid not in first:
-                        first[rid] = (c.id, ch.new or "")
-                    if not costs_committed and ch.new:
-                        costs_committed = self.blobs.field(ch.new, "kind") in ("cost", "saving")
-                if quarters_closed and rid not in moved:
-                    self._record_after_review(c, ch, rid, quarters_closed)
-            if self.signing and _requires_signing(charter_now):
-                letter = c.signature or "N"
-                if letter not in GOOD_SIGNATURES:
-                    meaning = _SIGNATURE_MEANING.get(letter, f"signature status {letter}")
-                    self.flag(
-                        "unsigned",
-                        c.id,
-                        data_changes[0][0].path,
-                        f"commit has {meaning}, "
-                        "but the charter requires signed commits "
-                        "(governance.require_signed_commits)",
-                    )
+                if ch.status == "A" and ch.new and rid not in first:
+                    first[rid] = (c.id, ch.new)
+                    facts = self.blobs.record(ch.new)
+                    chain = {q for t in facts.supersedes for q in belongs.get(t, ())}
+                    if facts.quarter is not None:
+                        chain.add(facts.quarter)
+                    belongs[rid] = frozenset(chain)
+                    if facts.kind in ("cost", "saving"):
+                        spent.add(facts.service)
+                        if facts.run_cost:
+                            runs.add((facts.service, facts.party))
+                    if quarters_closed and fresh:
+                        self._late(c, ch, rid, facts, belongs[rid], quarters_closed)
+                elif quarters_closed and rid not in moved and fresh and ch.status != "A":
+                    self._after_close(c, ch, rid, quarters_closed)
+            signing = charter_now is not None and charter_now.governance.require_signed_commits
+            if self.signing and signing:
+                self._signature(c, data_changes[0][0].path)
             if self._in_range and (
                 entry.added or entry.modified or entry.deleted or entry.charter or entry.baselines
             ):
                 self.entries.append(entry)
-        self._versions_and_amendments(commits, in_range, version_first, parties_of, added_in)
+
+    def _signature(self, c: git.LogCommit, path: str) -> None:
+        letter = c.signature or "N"
+        if letter not in GOOD_SIGNATURES:
+            meaning = _SIGNATURE_MEANING.get(letter, f"signature status {letter}")
+            self.flag(
+                "unsigned",
+                c.id,
+                path,
+                f"commit has {meaning}, but the charter requires signed commits "
+                "(governance.require_signed_commits)",
+            )
 
     def _moves(self, changes: Sequence[tuple[git.Change, str | None]]) -> set[str]:
         """Records deleted and added again under another folder, unchanged, in one commit."""
@@ -595,7 +846,10 @@ class _Walk:
             return
         if ch.status == "A":
             earlier = first.get(rid)
-            if earlier is None or not ch.new or self.blobs.same(earlier[1], ch.new):
+            if earlier is None or not ch.new:
+                return
+            self.blobs.fetch([earlier[1]])
+            if self.blobs.same(earlier[1], ch.new):
                 return
             self.flag(
                 "record-modified",
@@ -618,253 +872,256 @@ class _Walk:
             ch.new,
         )
 
-    def _record_after_review(
-        self, c: git.LogCommit, ch: git.Change, rid: str, closed: frozenset[Quarter]
-    ) -> None:
-        if ch.old is None and ch.new is not None:  # the common case: a record added
-            quarter = self._quarter(ch.new, ch.path)
-            if quarter is None or quarter not in closed:
-                return
-            hits = [quarter]
-        else:
-            versions = (ch.old, ch.new)
-            quarters = {q for oid in versions if oid and (q := self._quarter(oid, ch.path))}
-            hits = sorted(quarters & closed)
-        for quarter in hits:
-            verb = {"A": "added", "D": "deleted"}.get(ch.status, "changed")
-            self.flag(
-                "after-review",
-                c.id,
-                ch.path,
-                f"record `{rid}` of {quarter} {verb} after "
-                f"the {quarter} review was closed (tag {REVIEW_TAG_PREFIX}{quarter})",
-                ch.new or ch.old,
-            )
-
-    def _quarter(self, oid: str, path: str) -> Quarter | None:
-        """The fiscal quarter of a record version's `date` (its folder's when it has none)."""
-        if oid in self._quarters:
-            return self._quarters[oid]
-        text = self.blobs.field(oid, "date")
-        day = self._days.get(text) if text else None
-        if text and day is None:
-            try:
-                day = self._days[text] = dt.date.fromisoformat(text)
-            except ValueError:
-                day = None
-        if day is not None:
-            found: Quarter | None = Quarter.of(day, self.current.fiscal_year_start)
-        else:
-            parts = path.split("/")
-            found = Quarter.from_label(parts[1]) if len(parts) > 2 else None
-        self._quarters[oid] = found
-        return found
-
-    def _assessment_after_review(
-        self, c: git.LogCommit, ch: git.Change, closed: frozenset[Quarter]
-    ) -> None:
-        quarter = Quarter.from_label(ch.path.split("/")[1])
-        if quarter is not None and quarter in closed:
-            verb = {"A": "added", "D": "deleted"}.get(ch.status, "changed")
-            self.flag(
-                "after-review",
-                c.id,
-                ch.path,
-                f"assessment for {quarter} {verb} after the "
-                f"{quarter} review was closed (tag {REVIEW_TAG_PREFIX}{quarter})",
-                ch.new or ch.old,
-            )
-
-    def _charter(
+    def _late(
         self,
         c: git.LogCommit,
         ch: git.Change,
-        before: Any,
-        version_first: dict[int, str],
-        parties_of: dict[int, set[str]],
-    ) -> Any:
-        if ch.new is None:
-            self.flag("charter-unversioned", c.id, CHARTER_FILE, "charter.yaml deleted")
-            return None
-        new = self.blobs.data(ch.new)
-        if not isinstance(new, dict):
-            self.flag(
-                "unreadable",
-                c.id,
-                CHARTER_FILE,
-                "charter.yaml at this commit is not a "
-                "readable charter, so its change could not be checked",
+        rid: str,
+        facts: Facts,
+        chain: frozenset[Quarter],
+        closed: frozenset[Quarter],
+    ) -> None:
+        hits: dict[Quarter, str] = {}
+        for quarter in sorted(chain & closed):
+            hits[quarter] = (
+                f"belongs to {quarter}"
+                if quarter == facts.quarter
+                else f"supersedes a record of {quarter}"
             )
-            return before
-        old = self.blobs.data(ch.old) if ch.old else None
-        v_new = _int(new.get("version"))
-        if isinstance(old, dict):
-            v_old = _int(old.get("version"))
-            if v_new is not None and v_old is not None and v_new < v_old:
-                self.flag(
-                    "charter-unversioned",
-                    c.id,
-                    CHARTER_FILE,
-                    f"charter `version` lowered from {v_old} to {v_new}",
-                )
-            elif _without(old, "version") != _without(new, "version"):
-                if v_new is None or v_old is None or v_new <= v_old:
-                    self.flag(
-                        "charter-unversioned",
-                        c.id,
-                        CHARTER_FILE,
-                        f"charter data changed without raising `version` (still {v_new}); "
-                        "raise it and record the parties' `amendment`",
-                    )
-                for problem in _breaking_charter(old, new):
-                    self.flag(
-                        "breaking-change", c.id, CHARTER_FILE, f"breaking charter change: {problem}"
-                    )
-        elif ch.old is not None:
+        if facts.due is not None and facts.due in closed and facts.due not in hits:
+            hits[facts.due] = f"is a commitment due in {facts.due}"
+        for quarter, why in sorted(hits.items()):
             self.flag(
-                "unreadable",
+                "late",
                 c.id,
-                CHARTER_FILE,
-                "the previous charter.yaml is not readable, so this change could not be checked",
+                ch.path,
+                f"late for {quarter}: record `{rid}` {why}, "
+                f"closed in {_short(self.closes[quarter])}",
+                ch.new,
+                quarter=quarter,
             )
-        if v_new is not None:
-            version_first.setdefault(v_new, c.id)
-            parties_of[v_new] = _ids(new.get("parties"))
-        return new
 
-    def _baselines(self, c: git.LogCommit, ch: git.Change, costs_committed: bool) -> None:
-        new = self.blobs.data(ch.new) if ch.new else {}
-        old = self.blobs.data(ch.old) if ch.old else {}
-        if new is _UNREADABLE or old is _UNREADABLE:
+    def _after_close(
+        self, c: git.LogCommit, ch: git.Change, rid: str, closed: frozenset[Quarter]
+    ) -> None:
+        quarters = {q for oid in (ch.old, ch.new) if oid and (q := self.blobs.record(oid).quarter)}
+        if not quarters:  # unreadable versions: the folder says which quarter it was filed in
+            parts = ch.path.split("/")
+            folder = Quarter.from_label(parts[1]) if len(parts) > 2 else None
+            quarters = {folder} if folder else set()
+        for quarter in sorted(quarters & closed):
+            verb = "deleted" if ch.status == "D" else "changed"
             self.flag(
-                "unreadable",
+                "after-close",
                 c.id,
-                BASELINES_FILE,
-                "baselines.yaml at this commit (or the "
-                "one before) is not readable, so this change could not be checked",
+                ch.path,
+                f"record `{rid}` of {quarter} {verb} after {quarter} was closed in "
+                f"{_short(self.closes[quarter])}: signed-off data never changes; add a "
+                "correction with `supersedes` and `--late` instead",
+                ch.new or ch.old,
+                quarter=quarter,
+            )
+
+    def _assessment(
+        self,
+        c: git.LogCommit,
+        ch: git.Change,
+        closed: frozenset[Quarter],
+        authors: dict[str, str],
+        merge: bool,
+    ) -> None:
+        quarter = Quarter.from_label(ch.path.split("/")[1])
+        owner = authors.get(ch.path)
+        if not merge:
+            if owner is None and ch.status == "A":
+                authors[ch.path] = c.email
+            elif owner is not None and owner.lower() != c.email.lower():
+                verb = "deleted" if ch.status == "D" else "changed"
+                self.flag(
+                    "assessment-author",
+                    c.id,
+                    ch.path,
+                    f"assessment {verb} by {c.email}, but it was added by {owner}: an "
+                    "assessment belongs to its assessor; only they may change it",
+                )
+        if quarter is None or quarter not in closed:
+            return
+        if ch.status == "A" and owner is None:
+            self.flag(
+                "late",
+                c.id,
+                ch.path,
+                f"late for {quarter}: assessment added after {quarter} was closed in "
+                f"{_short(self.closes[quarter])}",
+                ch.new,
+                quarter=quarter,
             )
             return
-        new = new if isinstance(new, dict) else {}
-        old = old if isinstance(old, dict) else {}
-        moved = [s for s in ("costs", "savings_targets") if old.get(s) != new.get(s)]
-        if moved and costs_committed:
-            self.flag(
-                "baseline-moved",
-                c.id,
-                BASELINES_FILE,
-                f"baselines ({', '.join(moved)}) changed after cost or saving records "
-                "were committed: baselines are fixed before savings are claimed",
-            )
-        for problem in _breaking_baselines(old, new):
-            self.flag("breaking-change", c.id, BASELINES_FILE, f"breaking change: {problem}")
+        verb = {"A": "added again", "D": "deleted"}.get(ch.status, "changed")
+        self.flag(
+            "after-close",
+            c.id,
+            ch.path,
+            f"assessment for {quarter} {verb} after {quarter} was closed in "
+            f"{_short(self.closes[quarter])}: signed-off data never changes",
+            ch.new or ch.old,
+            quarter=quarter,
+        )
 
-    def _versions_and_amendments(
-        self,
-        commits: list[git.LogCommit],
-        in_range: InRange | None,
-        version_first: dict[int, str],
-        parties_of: dict[int, set[str]],
-        added_in: dict[str, str],
-    ) -> None:
-        by_id = {c.id: c for c in commits}
-        agreed = {version for version, _ in self.current.amendments.values()}
-        for version, commit in sorted(version_first.items()):
-            self._in_range = in_range is None or bool(in_range(by_id[commit]))
-            if version > 1 and version not in agreed:
-                self.flag(
-                    "amendment-missing",
-                    commit,
-                    CHARTER_FILE,
-                    f"charter version {version} (first committed here) has no `amendment` "
-                    "record agreeing it",
-                )
-        for path, (version, agreed_by) in sorted(self.current.amendments.items()):
-            added = added_in.get(path)
-            if added is None:
-                continue
-            self._in_range = in_range is None or bool(in_range(by_id[added]))
-            parties = parties_of.get(version, set()) | parties_of.get(version - 1, set())
-            missing = sorted((parties or self.current.parties) - set(agreed_by))
-            if missing:
-                self.flag(
-                    "amendment-parties",
-                    added,
-                    path,
-                    f"amendment to version {version} is not agreed by {', '.join(missing)}",
-                )
+    # -- the charter rules (commits after the first agreement)
 
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+    def _raised(self, ch: git.Change | None) -> int | None:
+        """The charter version a commit raises to, when its change raises it."""
+        if ch is None or not ch.new or not ch.old:
+            return None
+        v_old, v_new = _version(self.blobs.data(ch.old)), _version(self.blobs.data(ch.new))
+        if v_old is not None and v_new is not None and v_new > v_old:
+            return v_new
         return None
-    return Decimal(value)
+
+    def _agreed(self, c: git.LogCommit, raised: int | None) -> bool:
+        """Whether this commit's change is agreed: it raises the version and HEAD agrees it,
+        else the rule that says what is missing."""
+        if raised is None:
+            return False
+        missing = self._agreed_at_head(raised)
+        if missing == []:
+            return True
+        if missing is None:
+            self.flag(
+                "amendment-missing",
+                c.id,
+                CHARTER_FILE,
+                f"charter version {raised} (raised here) has no `amendment` record agreeing it: "
+                f"`jw add amendment --version {raised} --agreed-by ...`",
+            )
+        else:
+            self.flag(
+                "amendment-parties",
+                c.id,
+                CHARTER_FILE,
+                f"charter version {raised} is not agreed by {', '.join(missing)}: every member "
+                "must agree it in an `amendment` record",
+            )
+        return False
+
+    def _charter(self, c: git.LogCommit, ch: git.Change, raised: int | None) -> None:
+        from jwcli.history.loosening import charter_loosening, fixed_fields_changed
+
+        if ch.new is None:
+            self.flag("charter-unversioned", c.id, CHARTER_FILE, "charter.yaml deleted")
+            return
+        new, old = self.blobs.data(ch.new), self.blobs.data(ch.old) if ch.old else None
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            self._unreadable(c, CHARTER_FILE)
+            return
+        v_old, v_new = _version(old), _version(new)
+        if _without(old, "version") == _without(new, "version") and v_old == v_new:
+            return  # layout or comments only
+        if v_old is not None and v_new is not None and v_new < v_old:
+            self.flag(
+                "charter-unversioned",
+                c.id,
+                CHARTER_FILE,
+                f"charter `version` lowered from {v_old} to {v_new}",
+            )
+        elif raised is None:
+            self.flag(
+                "charter-unversioned",
+                c.id,
+                CHARTER_FILE,
+                f"charter data changed without raising `version` (still {v_new}); raise it "
+                "and record the parties' agreement: `jw add amendment`",
+            )
+        agreed = self._agreed(c, raised)
+        before = self.blobs.model(ch.old, "charter") if ch.old else None
+        after = self.blobs.model(ch.new, "charter")
+        if before is None or after is None:
+            self._unreadable(c, CHARTER_FILE)
+            return
+        for problem in fixed_fields_changed(before, after):
+            self.flag("breaking-change", c.id, CHARTER_FILE, f"charter: {problem}")
+        self._loosened(c, CHARTER_FILE, charter_loosening(before, after, _day(c)), agreed)
+
+    def _loosened(self, c: git.LogCommit, path: str, problems: list[str], agreed: bool) -> None:
+        for problem in problems:
+            if agreed:
+                self.flag("agreed-change", c.id, path, f"agreed loosening: {problem}")
+            else:
+                self.flag(
+                    "breaking-change",
+                    c.id,
+                    path,
+                    f"loosening not agreed: {problem} (raise the charter `version` in the same "
+                    "commit and record every party's `amendment`)",
+                )
+
+    def _unreadable(self, c: git.LogCommit, path: str) -> None:
+        self.flag(
+            "unreadable",
+            c.id,
+            path,
+            f"{path} at this commit (or the one before) does not validate, so its change "
+            "could not be checked",
+        )
+
+    def _baselines(
+        self,
+        c: git.LogCommit,
+        ch: git.Change,
+        raised: int | None,
+        runs: set[tuple[str | None, str | None]],
+        spent: set[str | None],
+    ) -> None:
+        from jwcli.history.loosening import baselines_loosening
+        from jwcli.model.baselines import Baselines
+
+        new = self.blobs.model(ch.new, "baselines") if ch.new else Baselines()
+        old = self.blobs.model(ch.old, "baselines") if ch.old else Baselines()
+        if new is None or old is None:
+            self._unreadable(c, BASELINES_FILE)
+            return
+        if new == old:
+            return
+        agreed = raised is not None and self._agreed_at_head(raised) == []
+        if not agreed:
+            moved = self._moved(old, new, runs, spent)
+            if moved:
+                self.flag(
+                    "baseline-moved",
+                    c.id,
+                    BASELINES_FILE,
+                    f"{'; '.join(moved)}: baselines are fixed before savings are claimed "
+                    "(change them with an agreed amendment)",
+                )
+        self._loosened(c, BASELINES_FILE, baselines_loosening(old, new), agreed)
+
+    @staticmethod
+    def _moved(
+        old: Any, new: Any, runs: set[tuple[str | None, str | None]], spent: set[str | None]
+    ) -> list[str]:
+        moved = []
+        before = {(b.service, b.party): b for b in old.costs}
+        for b in new.costs:
+            if (b.service, b.party) in runs and before.get((b.service, b.party)) != b:
+                moved.append(
+                    f"baseline for `{b.service}`/`{b.party}` set or changed after a run cost "
+                    "of theirs was committed"
+                )
+        targets = {t.service: t for t in old.savings_targets}
+        for t in new.savings_targets:
+            if t.service in spent and targets.get(t.service) != t:
+                moved.append(
+                    f"savings target for `{t.service}` set or changed after a cost or saving "
+                    "for it was committed"
+                )
+        return moved
+
+
+def _version(data: Any) -> int | None:
+    value = data.get("version") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != key}
-
-
-def _by_id(items: Any, key: str = "id") -> dict[str, dict[str, Any]]:
-    if not isinstance(items, list):
-        return {}
-    return {
-        item[key]: item
-        for item in items
-        if isinstance(item, dict) and isinstance(item.get(key), str)
-    }
-
-
-def _ids(items: Any) -> set[str]:
-    return set(_by_id(items))
-
-
-def _breaking_charter(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    problems = [
-        f"party `{p}` removed" for p in sorted(_ids(old.get("parties")) - _ids(new.get("parties")))
-    ]
-    old_kpis, new_kpis = _by_id(old.get("kpis")), _by_id(new.get("kpis"))
-    for kpi_id, before in old_kpis.items():
-        after = new_kpis.get(kpi_id)
-        if after is None:
-            problems.append(f"KPI `{kpi_id}` deleted")
-            continue
-        t_old, t_new = _number(before.get("target")), _number(after.get("target"))
-        direction = after.get("direction")
-        if (
-            t_old is not None
-            and t_new is not None
-            and direction == before.get("direction")
-            and (
-                (direction == "higher" and t_new < t_old)
-                or (direction == "lower" and t_new > t_old)
-            )
-        ):
-            problems.append(
-                f"KPI `{kpi_id}` target loosened from {t_old} to {t_new} ({direction} is better)"
-            )
-        a_old = _number(before.get("amber_within", 0))
-        a_new = _number(after.get("amber_within", 0))
-        if a_old is not None and a_new is not None and a_new > a_old:
-            problems.append(f"KPI `{kpi_id}` amber_within widened from {a_old} to {a_new}")
-    old_esc, new_esc = old.get("escalation"), new.get("escalation")
-    old_triggers = _ids(old_esc.get("triggers")) if isinstance(old_esc, dict) else set()
-    new_triggers = _ids(new_esc.get("triggers")) if isinstance(new_esc, dict) else set()
-    problems += [f"trigger `{t}` deleted" for t in sorted(old_triggers - new_triggers)]
-    return problems
-
-
-def _breaking_baselines(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    problems = []
-    new_budgets = _by_id(new.get("budgets"), "project")
-    for project, before in _by_id(old.get("budgets"), "project").items():
-        after = new_budgets.get(project)
-        if after is None:
-            continue
-        t_old, t_new = _number(before.get("tolerance")), _number(after.get("tolerance"))
-        if t_old is not None and t_new is not None and t_new > t_old:
-            problems.append(f"budget `{project}` tolerance widened from {t_old} to {t_new}")
-    return problems

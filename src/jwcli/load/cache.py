@@ -14,10 +14,20 @@ An optimisation, never a source of truth. What it holds and why each piece can b
   When all of them match, nothing the findings depend on has changed.
 
 Everything is keyed on `version_key()`: jw's version and the source of the models, loader and
-checks (so a model change invalidates it), the Python and pydantic/PyYAML versions. Each file
-starts with a magic line and a BLAKE2b digest of the pickle that follows; a file that is short,
-garbled or from another version is ignored and rewritten, never trusted. Unpickling is restricted
-to jw's models and a few value types, so even a forged file cannot run code. Writes are atomic
+checks (so a model change invalidates it), the Python and pydantic/PyYAML versions.
+
+**Only this user's jw can have written it.** `.jw/` is inside the working tree, so anyone who can
+write the tree (another account on a shared checkout, an earlier job in a persistent CI
+workspace, a partner committing `.jw/` into the repository) could otherwise forge "no findings"
+or other scores. Each file therefore carries a keyed MAC (BLAKE2b with a 32-byte secret, as
+HMAC-SHA256 but faster) over its header and payload; the secret is per user, kept outside every
+repository (`$XDG_CACHE_HOME/jw/key`, else `~/.cache/jw/key`, created 0600 and refused unless it
+is a regular file owned by this user that no one else can read). The MAC is checked before a
+byte is unpickled; without a usable secret nothing is cached. Files are opened without
+following links and without blocking (a FIFO or a link to `/dev/zero` is a miss), anything that
+is not a regular file or is larger than `MAX_BYTES` is not read, unpickling is still restricted to
+jw's models and a few value types, and every entry is type-checked before use. Anything wrong is a
+miss: the file is parsed again and the cache rewritten, never an error. Writes are atomic
 (`write.files.replace_own`), and a failure to write (a read-only checkout) is ignored.
 
 Small repositories are not cached (`MIN_FILES`): parsing them costs less than the cache's own
@@ -28,12 +38,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import importlib.util
 import io
+import itertools
+import marshal
 import os
 import pickle
+import secrets
 import stat
 import sys
+import tempfile
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +62,14 @@ CACHE_DIR = ".jw/cache"
 # the 663-file example, a warm run took 0.20 s against 0.18 s without the cache.
 MIN_FILES = 2000
 
-_MAGIC = b"jw-cache 1\n"
+_MAGIC = b"jw-cache 2\n"
+_MAGIC_PLAIN = b"jw-cache 2 marshal\n"
 _DIGEST = 32
+# No cache file jw writes comes near this (36 MB in all for 100,000 records, the largest shard a
+# few MB); a larger one is not read, so a sparse or endless file costs nothing.
+MAX_BYTES = 256 * 1024 * 1024
+_KEY_BYTES = 32
+_PERSON = b"jw-cache"
 _FINDINGS_FILE = "findings.pickle"
 # The value types a model's fields hold besides builtins (quarters are references, see
 # _Pickler); model classes are checked apart.
@@ -161,43 +183,165 @@ def cache_dir(root: str) -> str | None:
     return os.path.join(root, CACHE_DIR)
 
 
-def read(path: str) -> dict[str, Any] | None:
-    """The value stored at `path`, or None when it is missing, damaged or from another jw."""
+def _key_path() -> str | None:
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # the XDG rule: a relative value is ignored
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "jw", "key")
+
+
+_keys: dict[str, bytes] = {}
+
+
+def user_key() -> bytes | None:
+    """This user's secret for the cache's MACs, created on first use; None if there is no
+    usable one (no home, a read-only home, a key file someone else could have written)."""
+    path = _key_path()
+    if path is None:
+        return None
+    key = _keys.get(path)
+    if key is not None:
+        return key
+    key = _read_key(path)
+    if key is None:
+        _make_key(path)
+        key = _read_key(path)  # whoever won a race to create it, everyone reads the same key
+    if key is not None:
+        _keys[path] = key
+    return key
+
+
+def _read_key(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    # magic, the version key, a digest of the payload, the payload
-    version = version_key()
-    start = len(_MAGIC) + len(version)
-    head = start + _DIGEST
-    if len(data) < head or not data.startswith(_MAGIC) or data[len(_MAGIC) : start] != version:
+    try:
+        info = os.fstat(fd)
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_uid != os.getuid()
+            or info.st_mode & 0o077
+            or info.st_size != _KEY_BYTES
+        ):
+            return None
+        key = os.read(fd, _KEY_BYTES + 1)
+    except OSError:
         return None
-    payload = memoryview(data)[head:]
-    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[start:head]:
+    finally:
+        os.close(fd)
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _make_key(path: str) -> None:
+    """Write a fresh secret to `path` create-only and whole (a temporary file, then a link), so
+    a concurrent jw never reads half a key."""
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".key.", dir=folder)  # 0600
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(_KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temp, path)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+
+
+def _mac(key: bytes, header: bytes, payload: Any) -> bytes:
+    mac = hashlib.blake2b(header, digest_size=_DIGEST, key=key, person=_PERSON)
+    mac.update(payload)
+    return mac.digest()
+
+
+def _read_bytes(path: str) -> bytes | None:
+    """The bytes of `path` if it is a regular file (not a link, FIFO or device) of at most
+    MAX_BYTES; None otherwise. Never blocks, never reads more than MAX_BYTES + 1."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
         return None
     try:
-        value = _Unpickler(io.BytesIO(payload)).load()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:  # usually one read: the size is known
+            chunk = os.read(fd, min(left, max(info.st_size + 1, 65536)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return data if len(data) <= MAX_BYTES else None
+
+
+def read(path: str, *, plain: bool = False) -> dict[str, Any] | None:
+    """The value stored at `path`, or None when it is missing, damaged, from another jw or not
+    written by this user's jw (its MAC does not check out). `plain`: a value written with
+    `write(..., plain=True)`."""
+    key = user_key()
+    if key is None:
+        return None
+    data = _read_bytes(path)
+    if data is None:
+        return None
+    # magic, the version key, a MAC of all of that and the payload, the payload
+    magic = _MAGIC_PLAIN if plain else _MAGIC
+    version = version_key()
+    start = len(magic) + len(version)
+    head = start + _DIGEST
+    if len(data) < head or not data.startswith(magic) or data[len(magic) : start] != version:
+        return None
+    payload = memoryview(data)[head:]
+    if not hmac.compare_digest(_mac(key, data[:start], payload), data[start:head]):
+        return None
+    try:
+        # marshal is only ever given bytes this user's jw wrote (the MAC above): it is not
+        # meant for untrusted input
+        value = marshal.loads(payload) if plain else _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # a damaged or hostile pickle can raise almost anything; none is trusted
         return None
     return value if isinstance(value, dict) else None
 
 
-def write(root: str, name: str, value: dict[str, Any]) -> bool:
-    """Store `value` as `<root>/.jw/cache/<name>`, atomically; False if that was not possible."""
+def write(root: str, name: str, value: dict[str, Any], *, plain: bool = False) -> bool:
+    """Store `value` as `<root>/.jw/cache/<name>`, atomically; False if that was not possible.
+
+    `plain`: the value holds only builtins (dict, list, tuple, str, int, bool, None) and is
+    written with marshal, which loads several times faster than pickle."""
     folder = cache_dir(root)
-    if folder is None:
+    key = user_key()
+    if folder is None or key is None:
         return False
     try:
         from jwcli.write.files import replace_own
 
-        buffer = io.BytesIO()
-        _Pickler(buffer, protocol=5).dump(value)
-        payload = buffer.getvalue()
-        digest = hashlib.blake2b(payload, digest_size=_DIGEST).digest()
+        if plain:
+            payload = marshal.dumps(value)
+        else:
+            buffer = io.BytesIO()
+            _Pickler(buffer, protocol=5).dump(value)
+            payload = buffer.getvalue()
+        header = (_MAGIC_PLAIN if plain else _MAGIC) + version_key()
         _ensure_ignored(root)
-        replace_own(Path(folder) / name, _MAGIC + version_key() + digest + payload)
+        replace_own(Path(folder) / name, header + _mac(key, header, payload) + payload)
     except Exception:  # a read-only checkout, a full disk: the cache is only an optimisation
         return False
     return True
@@ -237,21 +381,28 @@ class FileCache:
                 entries = (
                     stored.get("entries") if stored and stored.get("folder") == folder else None
                 )
-                if isinstance(entries, dict):
+                if type(entries) is dict:
                     shard = entries
             self._shards[folder] = shard
             self._seen[folder] = set()
         return shard
 
-    def get(self, rel: str, key: StatKey | None) -> Any:
-        """The model stored for `rel` if its stat key is still `key`, else None."""
+    def get(self, rel: str, key: StatKey | None, kinds: type | tuple[type, ...]) -> Any:
+        """The model stored for `rel` if its stat key is still `key` and it is one of `kinds`,
+        else None (an entry of any other shape is a miss, and is replaced)."""
         folder = rel.rpartition("/")[0]
         shard = self._shard(folder)
         self._seen[folder].add(rel)
         if key is None:
             return None
         hit = shard.get(rel)
-        if hit is not None and hit[0] == key:
+        if (
+            type(hit) is tuple
+            and len(hit) == 2
+            and type(hit[0]) is int
+            and hit[0] == key
+            and isinstance(hit[1], kinds)
+        ):
             return hit[1]
         return None
 
@@ -300,10 +451,24 @@ def stored_findings(tree: Tree, today: str) -> dict[str, Any] | None:
     if folder is None:
         return None
     state = read(os.path.join(folder, _FINDINGS_FILE))
-    if state is None or state.get("today") != today or state.get("fingerprint") != tree.fingerprint:
+    if (
+        state is None
+        or type(state.get("today")) is not str
+        or state["today"] != today
+        or type(state.get("fingerprint")) is not bytes
+        or state["fingerprint"] != tree.fingerprint
+        or type(state.get("files_read")) is not int
+        or not _findings_rows(state.get("findings"))
+    ):
         return None
     attachments = state.get("attachments")
-    if not isinstance(attachments, list):
+    if type(attachments) is not list or not all(
+        type(pair) is tuple
+        and len(pair) == 2
+        and type(pair[0]) is str
+        and (pair[1] is None or type(pair[1]) is str)
+        for pair in attachments
+    ):
         return None
     from jwcli.checks.paths import attachment_problem
 
@@ -312,6 +477,29 @@ def stored_findings(tree: Tree, today: str) -> dict[str, Any] | None:
         if attachment_problem(root, text) != problem:
             return None
     return state
+
+
+def _findings_rows(rows: Any) -> bool:
+    """Whether `rows` are what `store_findings` stores: tuples of a Finding's fields."""
+    if type(rows) is not list:
+        return False
+    for row in rows:
+        if type(row) is not tuple or len(row) != 8:
+            return False
+        path, message, rule, severity, line, col, loc, at_key = row
+        if (
+            type(path) is not str
+            or type(message) is not str
+            or type(rule) is not str
+            or severity not in ("error", "warning")
+            or not (line is None or type(line) is int)
+            or not (col is None or type(col) is int)
+            or type(loc) is not tuple
+            or not all(type(part) in (str, int) for part in loc)
+            or type(at_key) is not bool
+        ):
+            return False
+    return True
 
 
 def store_findings(
@@ -331,3 +519,52 @@ def store_findings(
         "files_read": files_read,
     }
     write(tree.root, _FINDINGS_FILE, state)
+
+
+# --- the state of the incremental validation (checks.run) ----------------------------------------
+
+_CHECKS_FILE = "checks.pickle"
+
+
+def stored_checks(root: str) -> dict[str, Any] | None:
+    """What the last validation left for the next one to re-check only what changed (see
+    `checks.run`), every entry type-checked; None if there is none or any entry is wrong."""
+    folder = cache_dir(root)
+    if folder is None:
+        return None
+    state = read(os.path.join(folder, _CHECKS_FILE), plain=True)
+    if state is None:
+        return None
+    context, ids, keys = state.get("context"), state.get("ids"), state.get("keys")
+    named_by, findings = state.get("named_by"), state.get("findings")
+    if (
+        type(context) is not tuple
+        or not all(type(part) in (str, int) for part in context)
+        or type(ids) is not list
+        or type(keys) is not bytes
+        or type(named_by) is not dict
+        or type(findings) is not dict
+    ):
+        return None
+    # 100,000 entries: type-checked column by column, with map() doing the looping in C
+    packed = array("q")
+    if len(keys) != 8 * len(ids) or not _only(ids, str):
+        return None
+    packed.frombytes(keys)
+    state["keys"] = packed
+    if not _only(named_by, str) or not _only(named_by.values(), tuple):
+        return None
+    if not _only(itertools.chain.from_iterable(named_by.values()), str):
+        return None
+    if not _only(findings, str) or not all(_findings_rows(rows) for rows in findings.values()):
+        return None
+    return state
+
+
+def _only(values: Any, kind: type) -> bool:
+    """Whether every value is exactly of type `kind` (True when there are none)."""
+    return set(map(type, values)) <= {kind}
+
+
+def store_checks(root: str, state: dict[str, Any]) -> None:
+    write(root, _CHECKS_FILE, state, plain=True)

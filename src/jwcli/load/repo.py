@@ -44,6 +44,7 @@ from jwcli.model.relationship import (
 from jwcli.quarters import Quarter
 
 _FAILED: Any = object()  # the file could not be read or parsed; a finding says why
+_RECORD_CLASSES = tuple(RECORD_KINDS.values())
 
 
 def _read(root: Path | str, rel: str, findings: list[Finding]) -> Any:
@@ -90,14 +91,32 @@ def load_record(root: Path | str, rel: str, findings: list[Finding]) -> AnyRecor
     return record
 
 
+def link_findings(links: list[str]) -> list[Finding]:
+    """A folder jw would read that is a symbolic link: an error, and nothing read through it.
+    A link can lead anywhere on the reader's disk, and its files would be taken as (and quoted
+    in messages as) the repository's own."""
+    return [
+        Finding(
+            path,
+            "a symbolic link to a folder: jw reads only folders kept in the repository itself, "
+            "and nothing under this one was read; replace the link with a real folder holding "
+            "the files (git rm the link, then add the folder)",
+            "symlink",
+        )
+        for path in links
+    ]
+
+
 def _walk_records(
     root: Path, findings: list[Finding], listing: list[tuple[str, StatKey | None]] | None = None
 ) -> list[tuple[str, StatKey | None]]:
     """The `.yaml` files under records/ (from `listing`, a `tree.scan`, when given); a `.yml`
-    file is a finding."""
+    file is a finding, and so is a linked folder when the listing is made here."""
     found: list[tuple[str, StatKey | None]] = []
     if listing is None:
-        listing = walk_records(os.fspath(root))
+        links: list[str] = []
+        listing = walk_records(os.fspath(root), links=links)
+        findings.extend(link_findings(links))
     for rel, key in listing:
         if rel.endswith(".yaml"):
             found.append((rel, key))
@@ -145,6 +164,8 @@ def load_repo(
             tree = scan(root)
         if len(tree.records) + len(tree.assessments) >= _cache.MIN_FILES:
             files = FileCache(tree)
+    if tree is not None:
+        findings.extend(link_findings(tree.links))
     gc_was_enabled = gc.isenabled()
     gc.disable()  # bulk loading makes many small objects and no cycles: the collector only costs
     try:
@@ -169,7 +190,7 @@ def _load_whole(
     """One file validated against `model`, from the cache when unchanged; None if it failed."""
     key = files.tree.key(path) if files is not None else None
     if files is not None:
-        hit = files.get(path, key)
+        hit = files.get(path, key, model)
         if hit is not None:
             return hit
     before = len(findings)
@@ -227,7 +248,14 @@ def _load_records(
             )
             continue
         first_path[record_id] = path
-        todo.append((record_id, path, key, files.get(path, key) if files is not None else None))
+        todo.append(
+            (
+                record_id,
+                path,
+                key,
+                files.get(path, key, _RECORD_CLASSES) if files is not None else None,
+            )
+        )
     misses = [path for _, path, _, hit in todo if hit is None]
     parsed: dict[str, tuple[AnyRecord | None, list[Finding]]] = {}
     if len(misses) >= _parallel.PARALLEL_MIN and workers != 1:
@@ -259,8 +287,25 @@ def _load_assessments(
     files: FileCache | None = None,
     tree: Tree | None = None,
 ) -> None:
-    listing = tree.assessments if tree is not None else list_assessments(root)
+    if tree is not None:
+        listing = tree.assessments
+    else:
+        links: list[str] = []
+        listing = list_assessments(root, links)
+        findings.extend(link_findings(links))
     for folder, name in listing:
+        if not folder:
+            findings.append(
+                Finding(
+                    f"{ASSESSMENTS_DIR}/{name}",
+                    "an assessment must be in its quarter's folder: move it to "
+                    "assessments/<quarter>/<assessor>.yaml",
+                    "file-name",
+                    line=1,
+                    col=1,
+                )
+            )
+            continue
         path = f"{ASSESSMENTS_DIR}/{folder}/{name}"
         if name.endswith(".yml"):
             findings.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -54,25 +55,47 @@ def stat_key(info: os.stat_result, limit: int) -> StatKey | None:
 
 def stat_path(path: str, limit: int) -> StatKey | None:
     try:
-        return stat_key(os.stat(path), limit)
+        return stat_key(os.lstat(path), limit)
     except OSError:
         return None
 
 
-def walk_records(root: str, limit: int | None = None) -> list[tuple[str, StatKey | None]]:
+def _is_link(path: str) -> bool | None:
+    """True for a symbolic link, False for a real folder, None for anything else or nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return True
+    return False if stat.S_ISDIR(mode) else None
+
+
+def walk_records(
+    root: str, limit: int | None = None, links: list[str] | None = None
+) -> list[tuple[str, StatKey | None]]:
     """Every `.yaml` and `.yml` file under records/, as `os.walk` with sorted names would list
-    them (hidden folders skipped, symbolic links to folders not followed). With `limit`, each
-    with its stat key (None where stat fails, as for a dangling link, or the file changed at or
-    after `limit`); without, with None."""
+    them (hidden folders skipped, symbolic links to folders not followed but added to `links`,
+    records/ itself included). With `limit`, each with its stat key (None where stat fails, or
+    the file changed at or after `limit`); without, with None. A link to a file is listed like a
+    file, and refused when read (load.yamlsafe.read_text)."""
     found: list[tuple[str, StatKey | None]] = []
+    seen: list[str] = [] if links is None else links
     top = os.path.join(root, RECORDS)
-    if os.path.isdir(top):
-        _walk(top, RECORDS, found, limit)
+    kind = _is_link(top)
+    if kind:
+        seen.append(RECORDS)
+    elif kind is False:
+        _walk(top, RECORDS, found, limit, seen)
     return found
 
 
 def _walk(
-    folder: str, rel: str, found: list[tuple[str, StatKey | None]], limit: int | None
+    folder: str,
+    rel: str,
+    found: list[tuple[str, StatKey | None]],
+    limit: int | None,
+    links: list[str],
 ) -> None:
     try:
         with os.scandir(folder) as it:
@@ -83,7 +106,7 @@ def _walk(
     dirs: list[os.DirEntry[str]] = []
     for entry in entries:
         try:
-            is_dir = entry.is_dir()
+            is_dir = entry.is_dir()  # follows a link: a link to a folder is told apart below
         except OSError:
             is_dir = False
         (dirs if is_dir else files).append(entry)
@@ -95,9 +118,10 @@ def _walk(
             if limit is None:
                 append((f"{rel}/{name}", None))
                 continue
-            # the hot loop of an unchanged `jw validate`: one stat per file, nothing more
+            # the hot loop of an unchanged `jw validate`: one stat per file, nothing more (of the
+            # entry itself: a link's key is the link's, never its target's)
             try:
-                st = entry.stat()
+                st = entry.stat(follow_symlinks=False)
             except OSError:
                 append((f"{rel}/{name}", None))
                 continue
@@ -114,17 +138,38 @@ def _walk(
             link = entry.is_symlink()
         except OSError:
             link = False
-        if not link:
-            _walk(entry.path, f"{rel}/{entry.name}", found, limit)
+        if link:
+            links.append(f"{rel}/{entry.name}")
+        else:
+            _walk(entry.path, f"{rel}/{entry.name}", found, limit, links)
 
 
-def list_assessments(root: Path) -> list[tuple[str, str]]:
-    """(quarter folder, file name) of every non-hidden `.yaml`/`.yml` under assessments/."""
+def list_assessments(root: Path, links: list[str] | None = None) -> list[tuple[str, str]]:
+    """(quarter folder, file name) of every non-hidden `.yaml`/`.yml` under assessments/; a
+    file directly in assessments/ comes with folder "" (the loader says where it belongs).
+    Symbolic links to folders (assessments/ itself included) are not followed but added to
+    `links`."""
     top = root / ASSESSMENTS
     found: list[tuple[str, str]] = []
-    if not top.is_dir():
+    seen: list[str] = [] if links is None else links
+    kind = _is_link(os.fspath(top))
+    if kind:
+        seen.append(ASSESSMENTS)
+    if kind is not False:
         return found
-    for folder in sorted(p for p in top.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    folders = []
+    for path in sorted(top.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():
+            if path.is_dir():
+                seen.append(f"{ASSESSMENTS}/{path.name}")
+            continue
+        if path.is_dir():
+            folders.append(path)
+        elif path.name.endswith((".yaml", ".yml")):
+            found.append(("", path.name))
+    for folder in folders:
         for file in sorted(folder.iterdir()):
             if file.name.startswith(".") or not file.name.endswith((".yaml", ".yml")):
                 continue
@@ -144,6 +189,8 @@ class Tree:
     fingerprint: bytes = b""
     # False when a file changed too recently (or could not be stat-ed) to vouch for the listing
     settled: bool = True
+    # folders under records/ and assessments/ (or those two) that are symbolic links: not read
+    links: list[str] = field(default_factory=list)
 
     def key(self, rel: str) -> StatKey | None:
         return self.keys.get(rel)
@@ -159,11 +206,14 @@ def scan(root: Path) -> Tree:
     base = os.fspath(root)
     started = time.time_ns()
     limit = started - RACY_NS
-    tree = Tree(base, started, walk_records(base, limit), list_assessments(root))
+    links: list[str] = []
+    tree = Tree(
+        base, started, walk_records(base, limit, links), list_assessments(root, links), links=links
+    )
     for rel in (CHARTER, BASELINES):
         tree.keys[rel] = stat_path(f"{base}/{rel}", limit)
     for folder, name in tree.assessments:
-        rel = f"{ASSESSMENTS}/{folder}/{name}"
+        rel = f"{ASSESSMENTS}/{folder}/{name}" if folder else f"{ASSESSMENTS}/{name}"
         tree.keys[rel] = stat_path(f"{base}/{rel}", limit)
     # Paths joined, keys packed as 64-bit integers: a few C calls for 100,000 files.
     listing = [*sorted(tree.keys.items()), *tree.records]
@@ -176,5 +226,6 @@ def scan(root: Path) -> Tree:
         key is None and (rel != BASELINES or os.path.lexists(f"{base}/{rel}"))
         for rel, key in tree.keys.items()
     )
-    tree.settled = not unsettled
+    # A linked folder is an error reported on every run: never vouched for by the cache.
+    tree.settled = not unsettled and not links
     return tree

@@ -30,6 +30,8 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from jwcli.model.findings import shorten
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 
@@ -60,11 +62,21 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 # U+0085, U+2028 and U+2029 are line breaks to libyaml (YAML 1.1) but not to editors or YAML 1.2:
 # one in a comment would turn the rest of its line into data, and shift every line number after.
 # A byte-order mark past the start is invisible, and libyaml refuses it where PyYAML keeps it.
-_BAD_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# Bidirectional embedding, override and isolate controls (U+202A-202E, U+2066-2069) make text
+# display in another order than it is stored ("Acme (dlog)" shown as "(gold)"), in the pack, a
+# terminal or a code review. The plain marks U+200E, U+200F and U+061C are kept: they only nudge
+# the neutral characters beside them, and right-to-left names legitimately need them.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_BIDI_RE = re.compile(f"[{_BIDI}]")
+_BAD_CHAR_RE = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff{_BIDI}]"
+)
 _LINE_SEPARATORS = frozenset("\x85\u2028\u2029")
 # A double-quoted escape (`"\\e"`, `"\\0"`, `"\\ud800"`) can still put these in a value; they
 # would reach the terminal (or os.lstat) from jw's messages, so they are refused there too.
-_QUOTED_BAD_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_QUOTED_BAD_RE = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff{_BIDI}]"
+)
 _NUL_MESSAGE = (
     "a NUL byte (the file may be UTF-16 or binary): remove it or save the file as UTF-8 text"
 )
@@ -180,6 +192,14 @@ def check_characters(text: str) -> None:
                 col,
                 rule="encoding",
             )
+        if _BIDI_RE.fullmatch(char):
+            raise YamlProblem(
+                f"bidirectional control character U+{ord(char):04X} (invisible; it makes text "
+                "display in another order than it is written): remove it",
+                line,
+                col,
+                rule="encoding",
+            )
         if char in _LINE_SEPARATORS:
             raise YamlProblem(
                 f"line separator U+{ord(char):04X}, which YAML readers disagree about: replace it "
@@ -225,12 +245,12 @@ def resolve_plain(text: str) -> Any:
         return False
     first = text[0]
     if first.isdigit() or first in "+-.":
-        if _INT_RE.match(text):
+        if _INT_RE.fullmatch(text):
             try:
                 return int(text)
             except ValueError:  # over Python's 4300-digit limit: no count or amount is that long
                 return text
-        if _DECIMAL_RE.match(text):
+        if _DECIMAL_RE.fullmatch(text):
             return Decimal(text)
     return text
 
@@ -259,9 +279,37 @@ def parse(text: str, *, marks: bool = False, pure_python: bool = False) -> tuple
             message += " (a quote is not closed)"
         line = mark.line + 1 if mark is not None else 1
         col = mark.column + 1 if mark is not None else 1
+        if "mapping values are not allowed" in problem and mark is not None:
+            message, col = _colon_in_text(text, mark.line, mark.column)
         raise YamlProblem(message, line, col) from None
     except yaml.YAMLError as exc:  # reader errors carry an offset only
         raise YamlProblem(f"YAML syntax: {exc}") from None
+
+
+# `key: ` (or `- key: `) at the start of a line: the plain value begins where this match ends.
+_KEY_RE = re.compile(r"^\s*(?:-\s+)*(?:[^\s#'\"][^:#]*?|'[^']*'|\"[^\"]*\"):[ \t]+")
+
+
+def _colon_in_text(text: str, line0: int, col0: int) -> tuple[str, int]:
+    """YAML's "mapping values are not allowed" in words a person can act on, and the column to
+    act at: a plain value that holds `: ` must be quoted, from where the value starts."""
+    lines = text.splitlines()
+    row = lines[line0] if line0 < len(lines) else ""
+    key = _KEY_RE.match(row)
+    if key is not None and key.end() <= col0:
+        value = re.split(r"\s#", row[key.end() :], maxsplit=1)[0].rstrip()
+        quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
+        name = row[: key.end()].strip().lstrip("-").strip().rstrip(":").strip()
+        return (
+            f"YAML syntax: the value of `{name}` contains `: `, which YAML reads as a new key; "
+            f"put the whole text in quotes: {name}: {quoted}",
+            key.end() + 1,
+        )
+    return (
+        "YAML syntax: `: ` where a value goes on: if the line is a new key, fix its indentation; "
+        "if it is text that holds `: `, put the whole text in quotes",
+        col0 + 1,
+    )
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -272,7 +320,7 @@ def _refuse_decorations(event: Any) -> None:
     if getattr(event, "anchor", None) is not None:
         line, col = _mark(event)
         raise YamlProblem(
-            f"anchor `&{event.anchor}` is not allowed: write each value out in full",
+            f"anchor `&{shorten(event.anchor)}` is not allowed: write each value out in full",
             line,
             col,
             rule="yaml-anchor",
@@ -349,7 +397,7 @@ def _build(events: Any, marks: Marks | None) -> Any:
             stack.pop()
         elif cls is AliasEvent:
             raise YamlProblem(
-                f"alias `*{event.anchor}` is not allowed: write the value out in full",
+                f"alias `*{shorten(event.anchor)}` is not allowed: write the value out in full",
                 *_mark(event),
                 rule="yaml-alias",
             )
@@ -379,7 +427,8 @@ def _take_key(frame: list[Any], event: Any) -> None:
     seen = frame[5]
     if key in seen:
         raise YamlProblem(
-            f"duplicate key `{key}`: first at line {seen[key]}, again at line {line}; keep one",
+            f"duplicate key `{shorten(str(key))}`: first at line {seen[key]}, "
+            f"again at line {line}; keep one",
             line,
             col,
             rule="duplicate-key",

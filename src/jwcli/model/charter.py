@@ -9,7 +9,20 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from jwcli.model.common import Date, Number, QuarterLabel, Slug, Strict, Text, empty_list
+from jwcli.model.common import (
+    MAX_DAYS,
+    MAX_FOR_QUARTERS,
+    MAX_LEVEL,
+    MAX_VERSION,
+    Currency,
+    Date,
+    Number,
+    QuarterLabel,
+    Slug,
+    Strict,
+    Text,
+    empty_list,
+)
 from jwcli.quarters import Quarter
 
 TriggerMetric = Literal[
@@ -113,10 +126,10 @@ class Kpi(Strict):
 
 
 class Governance(Strict):
-    check_in_every_days: Annotated[int, Field(ge=1)] = 14
+    check_in_every_days: Annotated[int, Field(ge=1, le=MAX_DAYS)] = 14
     quarterly_review: bool = True
-    review_within_days: Annotated[int, Field(ge=0)] = 30
-    pack_due_days_before: Annotated[int, Field(ge=0)] = 5
+    review_within_days: Annotated[int, Field(ge=0, le=MAX_DAYS)] = 30
+    pack_due_days_before: Annotated[int, Field(ge=0, le=MAX_DAYS)] = 5
     # KPIs are measured after their quarter ends: until this many days after its last day (or
     # its close, if earlier) an unmeasured KPI is awaiting measurement, not 0 (lifecycle.md).
     measurement_grace_days: Annotated[int, Field(ge=0, le=366)] = 30
@@ -137,9 +150,9 @@ class Scoring(Strict):
 
 
 class Level(Strict):
-    level: Annotated[int, Field(ge=1)]
+    level: Annotated[int, Field(ge=1, le=MAX_LEVEL)]
     name: Text
-    respond_within_days: Annotated[int, Field(ge=0)]
+    respond_within_days: Annotated[int, Field(ge=0, le=MAX_DAYS)]
     action: Text
 
 
@@ -148,8 +161,8 @@ class Trigger(Strict):
     metric: TriggerMetric
     below: Number | None = None
     above: Number | None = None
-    for_quarters: Annotated[int, Field(ge=1)] = 1
-    level: int
+    for_quarters: Annotated[int, Field(ge=1, le=MAX_FOR_QUARTERS)] = 1
+    level: Annotated[int, Field(ge=1, le=MAX_LEVEL)]
     notes: str | None = None
 
 
@@ -160,10 +173,10 @@ class Escalation(Strict):
 
 class Charter(Strict):
     relationship: Text
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
     effective: Date
     fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    currency: Currency
     parties: Annotated[list[Party], Field(min_length=1)]
     services: list[Service] = empty_list()
     objectives: list[Objective] = empty_list()

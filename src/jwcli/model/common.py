@@ -17,11 +17,23 @@ from pydantic_core import PydanticCustomError
 
 from jwcli.behaviours import BEHAVIOUR_SHORT as BEHAVIOUR_SHORT  # re-exported
 from jwcli.behaviours import BEHAVIOURS as BEHAVIOURS  # re-exported
+from jwcli.model.findings import shorten
 from jwcli.quarters import Quarter
+
+# Bounds on what validates, so that everything that validates also computes (dates, quarters,
+# sums and exports): years, money and other numbers, counts of days and quarters.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_MAGNITUDE = Decimal(10) ** 18  # amounts and numbers stay below a million million million
+MAX_DAYS = 3660  # about ten years: any `..._days` setting
+MAX_FOR_QUARTERS = 40  # ten years of consecutive quarters
+MAX_LEVEL = 99
+MAX_VERSION = 99999
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 RECORD_ID_PATTERN = r"^[a-z0-9-]{3,80}$"
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# digits the loader kept as text because Python will not read an integer that long
+_LONG_DIGITS_RE = re.compile(r"[-+]?[0-9]{100,}")
 _SLUG_RE = re.compile(SLUG_PATTERN)
 _RECORD_ID_RE = re.compile(RECORD_ID_PATTERN)
 
@@ -70,50 +82,73 @@ def parse_date(value: Any) -> dt.date:
             "expected a date written YYYY-MM-DD, found {found}",
             {"found": _describe(value)},
         )
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         raise PydanticCustomError(
             "jw_date",
             "`{text}` is not a date: write it YYYY-MM-DD, e.g. 2026-05-12",
-            {"text": value},
+            {"text": shorten(value)},
         )
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
             "jw_date", "`{text}` is not a real calendar date", {"text": value}
         ) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "jw_date",
+            "`{text}` is out of range: years run from {low} to {high}",
+            {"text": value, "low": MIN_YEAR, "high": MAX_YEAR},
+        )
+    return day
+
+
+def _too_large(text: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "jw_number",
+        "`{text}` is too large: numbers and amounts must be below 10^18 "
+        "(a million million million) either way",
+        {"text": shorten(text)},
+    )
 
 
 def parse_number(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        if isinstance(value, str):
-            raise PydanticCustomError(
-                "jw_number",
-                "`{text}` is not a number: write digits with an optional decimal point, e.g. 82.5",
-                {"text": value},
-            )
+    cls = type(value)
+    if cls is int or cls is Decimal:
+        number = Decimal(value) if cls is int else value
+        if not number.is_finite():
+            raise PydanticCustomError("jw_number", "expected a finite number", {})
+        if not -MAX_MAGNITUDE < number < MAX_MAGNITUDE:
+            raise _too_large(str(value))
+        return number
+    if isinstance(value, str):
+        if _LONG_DIGITS_RE.fullmatch(value):
+            raise _too_large(value)
         raise PydanticCustomError(
-            "jw_number", "expected a number, found {found}", {"found": _describe(value)}
+            "jw_number",
+            "`{text}` is not a number: write digits with an optional decimal point, e.g. 82.5",
+            {"text": shorten(value)},
         )
-    number = Decimal(value)
-    if not number.is_finite():
-        raise PydanticCustomError("jw_number", "expected a finite number", {})
-    return number
+    raise PydanticCustomError(
+        "jw_number", "expected a number, found {found}", {"found": _describe(value)}
+    )
 
 
 def parse_money(value: Any) -> Decimal:
     if isinstance(value, str):
+        if _LONG_DIGITS_RE.fullmatch(value):
+            raise _too_large(value)
         raise PydanticCustomError(
             "jw_money",
             "`{text}` is not an amount: write money as a plain number such as 1200.50 "
             "(no thousands separators, currency symbols or exponents)",
-            {"text": value},
+            {"text": shorten(value)},
         )
     amount = parse_number(value)
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise PydanticCustomError(
-            "jw_money", "`{text}` has more than 2 decimal places", {"text": str(value)}
+            "jw_money", "`{text}` has more than 2 decimal places", {"text": shorten(str(value))}
         )
     return amount
 
@@ -130,7 +165,15 @@ def parse_quarter(value: Any) -> Quarter:
     quarter = Quarter.from_label(value)
     if quarter is None:
         raise PydanticCustomError(
-            "jw_quarter", "`{text}` is not a quarter: write YYYY-Qn, e.g. 2026-Q1", {"text": value}
+            "jw_quarter",
+            "`{text}` is not a quarter: write YYYY-Qn, e.g. 2026-Q1",
+            {"text": shorten(value)},
+        )
+    if not MIN_YEAR <= quarter.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "jw_quarter",
+            "`{text}` is out of range: years run from {low} to {high}",
+            {"text": value, "low": MIN_YEAR, "high": MAX_YEAR},
         )
     return quarter
 
@@ -143,12 +186,12 @@ def _pattern_validator(pattern: re.Pattern[str], what: str, example: str) -> Any
                 "expected {what} (text), found {found}",
                 {"what": what, "found": _describe(value)},
             )
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise PydanticCustomError(
                 "jw_id",
                 "`{text}` is not a valid {what}: "
                 "use lowercase letters, digits and `-`, e.g. {example}",
-                {"text": value, "what": what, "example": example},
+                {"text": shorten(value), "what": what, "example": example},
             )
         return value
 
@@ -165,13 +208,15 @@ Money = Annotated[
     Decimal,
     PlainValidator(parse_money),
     PlainSerializer(lambda d: str(d), return_type=str),
-    WithJsonSchema({"type": "number", "multipleOf": 0.01}),
+    WithJsonSchema(
+        {"type": "number", "multipleOf": 0.01, "exclusiveMaximum": 1e18, "exclusiveMinimum": -1e18}
+    ),
 ]
 Number = Annotated[
     Decimal,
     PlainValidator(parse_number),
     PlainSerializer(lambda d: str(d), return_type=str),
-    WithJsonSchema({"type": "number"}),
+    WithJsonSchema({"type": "number", "exclusiveMaximum": 1e18, "exclusiveMinimum": -1e18}),
 ]
 QuarterLabel = Annotated[
     Quarter,
@@ -192,6 +237,33 @@ RecordId = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 
 
+def parse_currency(value: Any) -> str:
+    from jwcli.model.currencies import CURRENCY_CODES
+
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "jw_currency",
+            "expected a currency code such as GBP, found {found}",
+            {"found": _describe(value)},
+        )
+    if value not in CURRENCY_CODES:
+        raise PydanticCustomError(
+            "jw_currency",
+            "`{text}` is not an ISO 4217 currency code: write it in capitals, e.g. GBP, EUR, USD",
+            {"text": shorten(value)},
+        )
+    return value
+
+
+def _currency_schema() -> dict[str, Any]:
+    from jwcli.model.currencies import CURRENCY_CODES
+
+    return {"type": "string", "enum": sorted(CURRENCY_CODES)}
+
+
+Currency = Annotated[str, PlainValidator(parse_currency), WithJsonSchema(_currency_schema())]
+
+
 def empty_list() -> Any:
     """A `[]` default that pydantic need not deep-copy for every model it builds.
 
@@ -202,4 +274,4 @@ def empty_list() -> Any:
 
 
 def is_record_id(text: str) -> bool:
-    return bool(_RECORD_ID_RE.match(text))
+    return bool(_RECORD_ID_RE.fullmatch(text))

@@ -13,6 +13,34 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character a terminal would act on or hide shown as an escape (`\\n`,
+    `\\x1b`, `\\u202e`): a file or folder name can neither forge a line of output, nor erase
+    or recolour the lines before it, nor reorder what a reader sees."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut to `limit` characters: a 100,000-digit number or a
+    pasted essay must not bury the message that quotes it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass(slots=True)
 class Finding:
@@ -24,15 +52,19 @@ class Finding:
     col: int | None = None  # 1-based
     loc: Loc = field(default=())  # field path inside the file; where `line` is unknown yet
     at_key: bool = False  # point at the key of `loc` rather than its value
+    # The quarter the finding belongs to (lifecycle.md, "Warnings belong to quarters"): its
+    # record's or assessment's quarter; None for the charter and baselines.
+    quarter: str | None = None
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     def location(self) -> str:
+        # the one place a finding's path is formatted for people: escaped here
         if self.line is None:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col or 1}"
+            return visible(self.path)
+        return f"{visible(self.path)}:{self.line}:{self.col or 1}"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line or 0, self.col or 0, self.message)
@@ -45,4 +77,5 @@ class Finding:
             "severity": self.severity,
             "rule": self.rule,
             "message": self.message,
+            "quarter": self.quarter,
         }

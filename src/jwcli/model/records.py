@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from jwcli.model.common import (
+    MAX_LEVEL,
+    MAX_VERSION,
     BehaviourId,
     Date,
     Money,
@@ -117,7 +119,7 @@ class Saving(RecordBase):
 
 class Escalation(RecordBase):
     kind: Literal["escalation"]
-    level: Annotated[int, Field(ge=1)]
+    level: Annotated[int, Field(ge=1, le=MAX_LEVEL)]
     parties: Annotated[list[Slug], Field(min_length=1)]
     # An escalation answers a fired trigger only by naming it, for the quarter it is about
     # (lifecycle.md): `quarter` defaults to the quarter before its date when unset.
@@ -136,7 +138,7 @@ class Escalation(RecordBase):
 class Amendment(RecordBase):
     kind: Literal["amendment"]
     # version 1 too: the charter is a draft until an amendment of its version agrees it
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
     agreed_by: Annotated[list[Slug], Field(min_length=1)]
 
 

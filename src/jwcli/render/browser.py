@@ -3,6 +3,8 @@
 The browser runs with everything that could reach the network or the user's profile switched
 off: a throwaway profile folder, no sync, no component updates, no background networking, and
 host resolution mapped to nowhere, so a pack that tried to fetch anything would fail visibly.
+Chromium keeps its own sandbox around the page, except when jw runs as root, where Chromium
+refuses to start with it (containers, some CI runners).
 Besides history/git.py, this is the one module that starts another program.
 """
 
@@ -25,7 +27,6 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 TIMEOUT_SECONDS = 120
 OFFLINE_FLAGS = (
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--no-first-run",
     "--no-default-browser-check",
@@ -35,6 +36,14 @@ OFFLINE_FLAGS = (
     "--disable-extensions",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
+
+
+def sandbox_flags(euid: int | None = None) -> tuple[str, ...]:
+    """`--no-sandbox` only for root (effective user id 0), which Chromium's sandbox refuses."""
+    if euid is None:
+        geteuid = getattr(os, "geteuid", None)  # absent on Windows, where the sandbox works
+        euid = geteuid() if geteuid is not None else -1
+    return ("--no-sandbox",) if euid == 0 else ()
 
 
 def find_chromium() -> str | None:
@@ -71,7 +80,7 @@ def run_chromium(url: str, extra: Sequence[str], *, executable: str | None = Non
     """Run headless Chromium once on `url` with `extra` flags, in a throwaway profile."""
     exe = executable or _require()
     with tempfile.TemporaryDirectory(prefix="jw-chromium-") as profile:
-        args = [exe, *OFFLINE_FLAGS, f"--user-data-dir={profile}", *extra, url]
+        args = [exe, *OFFLINE_FLAGS, *sandbox_flags(), f"--user-data-dir={profile}", *extra, url]
         try:
             proc = subprocess.run(
                 args,

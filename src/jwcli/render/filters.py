@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 _DASH = "—"
 _MINUS = "−"  # U+2212: a real minus sign lines up with digits and is not mistaken for a hyphen
@@ -145,29 +146,65 @@ def short_commit(commit: str | None) -> str:
     return commit[:12] if commit else _DASH
 
 
+def figure_value(value: object) -> str:
+    """A signed-off or current figure: a score, or whether a trigger fired."""
+    if isinstance(value, bool):
+        return "fired" if value else "not fired"
+    if isinstance(value, Decimal | int):
+        return number(value)
+    return _DASH
+
+
+def figure_name(changed: Any) -> str:
+    """Which figure changed: `health`, or `<party> <behaviour or overall or trigger>`."""
+    figure = str(changed.figure)
+    if figure.startswith("trigger:"):
+        figure = f"trigger {figure[len('trigger:') :]}"
+    return figure if changed.party is None else f"{changed.party} {figure}"
+
+
 # Markdown: characters that GitHub-flavoured Markdown would read as syntax inside inline text.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+# What a git host's Markdown turns into a live link by itself (GFM's autolinks): anything with a
+# scheme (`https://`, `ftp://`, `javascript://`) and `www.`. Shown as a code span, it is never a
+# link: a reader who wants to go there copies it on purpose.
+_MD_URL = re.compile(r"(?:\b[A-Za-z][A-Za-z0-9+.-]*://|\bwww\.)[^\s`<>]*", re.IGNORECASE)
 
 
 def md_cell(text: object) -> str:
     """Data as inert inline Markdown, safe in a table cell or after a list marker.
 
     Markdown syntax characters are backslash-escaped and HTML special characters become entities,
-    so `<script>`, `[/bold]`, `{{ 7*7 }}` and `a | b` display exactly as written and do nothing.
+    so `<script>`, `[/bold]`, `{{ 7*7 }}`, `![x](https://…)` and `a | b` display exactly as
+    written and do nothing; a bare URL becomes a code span, so no git host makes it a live link.
     Newlines become `<br>` (the one tag every git host renders in a table cell) and runs of spaces
     collapse, so a multi-line note cannot break the table row.
     """
     if text is None:
         return _DASH
     value = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    value = _MD_SPECIAL.sub(r"\\\1", value)
+    parts: list[str] = []
+    pos = 0
+    for url in _MD_URL.finditer(value):
+        # trailing punctuation stays text, as it does for a git host's own link detection
+        link = url.group().rstrip(".,:;!?'\")]*_~")
+        parts.append(_md_inline(value[pos : url.start()]))
+        # inside a code span nothing is syntax; only a table's `|` still needs its backslash
+        parts.append("`" + link.replace("|", "\\|") + "`")
+        pos = url.start() + len(link)
+    parts.append(_md_inline(value[pos:]))
+    value = "".join(parts)
     lines = [" ".join(line.split()) for line in value.split("\n")]
     lines = [_MD_LINE_START.sub(_escape_line_start, line) for line in lines]
     while lines and not lines[-1]:
         lines.pop()
     return "<br>".join(lines) if lines else ""
+
+
+def _md_inline(value: str) -> str:
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
@@ -192,4 +229,6 @@ FILTERS = {
     "date_long": date_long,
     "plural": plural,
     "short_commit": short_commit,
+    "figure_value": figure_value,
+    "figure_name": figure_name,
 }

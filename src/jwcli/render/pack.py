@@ -14,6 +14,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from jwcli.model.signoff import ChangeItem, SignedOff
+
 Rag = str | None  # "green" | "amber" | "red" | None
 
 
@@ -447,6 +449,23 @@ class AuditView:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class SignOffView:
+    """Sign-off (lifecycle.md): whether the charter is still a draft, this quarter's sign-off
+    when it is closed, and what was committed since the previous close that changes a closed
+    quarter ("Changed after sign-off"), each with the figures it changed."""
+
+    available: bool  # False outside git or without commits: nothing can have been closed
+    draft_charter: bool
+    signed_off: SignedOff | None
+    previous_close: str | None  # the quarter of the latest close commit before this pack
+    previous_close_date: dt.date | None
+    changes: tuple[ChangeItem, ...]
+
+
+NO_SIGN_OFF = SignOffView(False, False, None, None, None, ())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class AgendaItem:
     title: str
     detail: str
@@ -468,6 +487,7 @@ class ReviewPack:
     audit: AuditView
     agenda: tuple[AgendaItem, ...]
     scores: dict[str, Any]  # exactly `jw score --format json` for the quarter
+    sign_off: SignOffView = NO_SIGN_OFF
 
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -482,11 +502,14 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("governance", "Charter and governance"),
     ("audit", "Audit trail"),
     ("agenda", "Proposed agenda"),
+    ("sign-off", "Changed after sign-off"),
 )
 
 
 def to_jsonable(value: Any) -> Any:
     """The view model as JSON-ready data; Decimals are kept (see `dumps`), dates become ISO."""
+    if hasattr(value, "to_json") and not isinstance(value, type):
+        return value.to_json()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,6 +32,7 @@ from jwcli.model.findings import Finding
 from jwcli.model.records import RECORD_KINDS, AnyRecord, Commitment, RecordBase, Update
 from jwcli.model.relationship import RECORDS_DIR, RecordEntry, Relationship
 from jwcli.quarters import Quarter
+from jwcli.suggest import did_you_mean
 from jwcli.write.files import create_new
 
 # Words for the help of each kind and field; the models hold the types, this holds the meaning.
@@ -67,7 +68,8 @@ FIELD_HELP: dict[str, str] = {
     "commitment": "Id of the commitment record this updates.",
     "status": "The new state.",
     "new_due": "The new due date, YYYY-MM-DD (renegotiated only).",
-    "period": "The quarter it belongs to, YYYY-Qn.",
+    "period": "The quarter it belongs to: YYYY-Qn (or any spelling --quarter takes, such as "
+    "Q2 2026, last or current).",
     "value": "The actual value, a plain number such as 82.5.",
     "service": "A service id from the charter.",
     "amount": "An amount in the charter's currency, a plain number such as 1200.50.",
@@ -109,6 +111,72 @@ KIND_FIELD_HELP: dict[tuple[str, str], str] = {
     ("saving", "party"): "The party that benefits.",
     ("saving", "amount"): "The saving, annual unless --one-off, e.g. 12000.",
 }
+
+# What a person is asked, per kind and field, when `jw add` prompts; other fields use their name.
+PROMPTS: dict[tuple[str, str], str] = {
+    ("commitment", "party"): "Which party made the promise?",
+    ("commitment", "due"): "By when (YYYY-MM-DD)?",
+    ("commitment", "summary"): "What was promised?",
+    ("commitment", "to"): "Promised to which parties (blank: none named)?",
+    ("update", "commitment"): "Which commitment?",
+    ("update", "status"): "What became of it?",
+    ("update", "new_due"): "What is the new due date (YYYY-MM-DD)?",
+    ("update", "summary"): "What happened, in a sentence?",
+    ("measurement", "kpi"): "Which KPI was measured?",
+    ("measurement", "period"): "For which quarter?",
+    ("measurement", "value"): "What was the value?",
+    ("measurement", "summary"): "Anything to say about the figure, in a sentence?",
+    ("cost", "service"): "Which service was the money spent on?",
+    ("cost", "party"): "Which party bore the cost?",
+    ("cost", "period"): "For which quarter?",
+    ("cost", "amount"): "How much was spent?",
+    ("cost", "summary"): "What was it spent on?",
+    ("observation", "party"): "Which party is it about?",
+    ("observation", "summary"): "What did you see?",
+    ("innovation", "party"): "Whose idea is it?",
+    ("innovation", "summary"): "What is the idea?",
+    ("innovation", "lessons"): "What was learned?",
+    ("lesson", "party"): "Which party is sharing it?",
+    ("lesson", "summary"): "What was learned?",
+    ("meeting", "summary"): "What was the meeting about?",
+    ("claim", "party"): "Which party claims it?",
+    ("claim", "summary"): "What is claimed?",
+    ("saving", "summary"): "What is the saving?",
+    ("escalation", "summary"): "What is being escalated?",
+    ("escalation", "outcome"): "How was it resolved (blank: not yet)?",
+    ("amendment", "summary"): "What changed in the charter?",
+}
+# Optional fields worth asking for when jw add is prompting anyway (blank skips them).
+ASKED_WHEN_PROMPTING: dict[str, tuple[str, ...]] = {
+    "commitment": ("to",),
+    "escalation": ("outcome",),
+}
+
+
+def prompt_for(kind: str, name: str) -> str:
+    return PROMPTS.get((kind, name), name)
+
+
+def default_summary(kind: str, data: Mapping[str, Any], rel: Relationship) -> str | None:
+    """The summary an update needs no one to type: `Delivered: <the commitment's summary>`."""
+    if kind != "update" or not isinstance(data.get("status"), str):
+        return None
+    entry = rel.records.get(str(data.get("commitment")))
+    if entry is None or entry.record.kind != "commitment":
+        return None
+    return f"{str(data['status']).capitalize()}: {entry.record.summary}"
+
+
+def prompt_default(
+    kind: str, name: str, data: Mapping[str, Any], rel: Relationship, today: dt.date
+) -> str | None:
+    """What pressing Enter gives: the last completed quarter for a period, an update's summary."""
+    if name in QUARTER_FIELDS:
+        return str(Quarter.of(today, rel.fiscal_year_start).previous())
+    if name == "summary":
+        return default_summary(kind, data, rel)
+    return None
+
 
 # Fields the data format requires only in some states (data-format.md; checks/records.py).
 CONDITIONAL: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -228,7 +296,8 @@ def spec_of(kind: str, name: str) -> FieldSpec:
 # --- turning what a person typed into the values the loader would read --------------------------
 
 _BAD_TEXT_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069]"  # and bidirectional controls, as the loader refuses them
 )
 
 
@@ -285,6 +354,25 @@ def convert(spec: FieldSpec, raw: Any) -> Any:
         listed = mapping.setdefault(key, [])
         listed.extend(n for n in (clean_text(n) for n in names.split(",")) if n)
     return mapping or None
+
+
+# Fields that hold a quarter: typed in any spelling `--quarter` takes, written YYYY-Qn.
+QUARTER_FIELDS = ("period", "quarter")
+
+
+def quarter_value(spec: FieldSpec, value: Any, today: dt.date, fiscal_year_start: int) -> Any:
+    """A quarter field as typed (`Q2 2026`, `2026q2`, `last`, ...) normalised to YYYY-Qn.
+
+    Anything else is left as given, for the model to refuse with the format's own message.
+    """
+    if spec.name not in QUARTER_FIELDS or not isinstance(value, str):
+        return value
+    word = value.strip().lower()
+    if word in ("current", "last"):
+        quarter = Quarter.of(today, fiscal_year_start)
+        return str(quarter.previous() if word == "last" else quarter)
+    parsed = Quarter.from_argument(value)
+    return value if parsed is None else str(parsed)
 
 
 def model_problems(kind: str, data: Mapping[str, Any]) -> dict[str, str]:
@@ -423,7 +511,14 @@ def reference_problems(
             if what == "record":
                 target = rel.records.get(item)
                 if target is None:
-                    problems[spec.name] = f"`{item}` names no record in records/"
+                    wanted = [
+                        i
+                        for i, e in rel.records.items()
+                        if spec.record_kind in (None, e.record.kind)
+                    ]
+                    problems[spec.name] = (
+                        f"`{item}` names no record in records/{did_you_mean(item, wanted)}"
+                    )
                 elif spec.record_kind and target.record.kind != spec.record_kind:
                     problems[spec.name] = (
                         f"`{item}` is a {target.record.kind} record, "
@@ -433,7 +528,8 @@ def reference_problems(
                 problems[spec.name] = f"project `{item}` has no budget: add it to baselines.yaml"
             elif item not in vocab[what]:
                 known = ", ".join(sorted(vocab[what])) or "none are defined"
-                problems[spec.name] = f"unknown {what} `{item}`; known: {known}"
+                hint = did_you_mean(item, vocab[what])
+                problems[spec.name] = f"unknown {what} `{item}`{hint}; known: {known}"
             if spec.name in problems:
                 break
     level = data.get("level")
@@ -452,11 +548,29 @@ def reference_problems(
 # --- ids and file names --------------------------------------------------------------------------
 
 
+# Words an id should not end on: `2026-06-15-roll-out-the-runbook-onto-the` reads as cut off.
+_TRAILING_STOP_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an and as at but by for from in into of on onto or over per so than that the then to "
+        "under until up upon via with within without",
+    )
+)
+
+
+def _drop_trailing_stop_words(parts: list[str]) -> list[str]:
+    kept = list(parts)
+    while len(kept) > 1 and kept[-1] in _TRAILING_STOP_WORDS:
+        kept.pop()
+    return kept
+
+
 def slugify(text: str, words: int = SLUG_WORDS) -> str:
-    """The first words of `text` as lowercase ASCII letters, digits and `-`."""
+    """The first words of `text` as lowercase ASCII letters, digits and `-`, cut at a word
+    boundary and never ending on a stop word such as `the` or `onto`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     parts = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(parts[:words])
+    return "-".join(_drop_trailing_stop_words(parts[:words]))
 
 
 def record_id(date: dt.date, kind: str, summary: str, slug: str | None) -> str:
@@ -472,19 +586,35 @@ def record_id(date: dt.date, kind: str, summary: str, slug: str | None) -> str:
                 f"--id `{slug}` is not a valid slug: use lowercase letters, digits and `-`"
             )
         whole = slug if slug.startswith(prefix) else prefix + slug
-        if not ID_RE.match(whole):
+        if not ID_RE.fullmatch(whole):
             raise UsageError(f"the id `{whole}` is longer than {MAX_ID} characters; shorten --id")
         return whole
-    words = slugify(summary) or kind
-    whole = prefix + words
-    while len(whole) > MAX_ID and "-" in words:
-        words = words.rsplit("-", 1)[0]
-        whole = prefix + words
-    return whole[:MAX_ID].rstrip("-")
+    return _fit(prefix, slugify(summary) or kind)
 
 
-def record_path(record_id: str, date: dt.date, fiscal_year_start: int) -> str:
-    return f"{RECORDS_DIR}/{Quarter.of(date, fiscal_year_start)}/{record_id}.yaml"
+def _fit(prefix: str, words: str, suffix: str = "") -> str:
+    """`prefix + words + suffix` within MAX_ID, dropping whole words from the end."""
+    parts = words.split("-")
+    while len(prefix + "-".join(parts) + suffix) > MAX_ID and len(parts) > 1:
+        parts = _drop_trailing_stop_words(parts[:-1])
+    whole = prefix + "-".join(parts)
+    return whole[: MAX_ID - len(suffix)].rstrip("-") + suffix
+
+
+def free_record_id(root: Path, generated: str, date: dt.date) -> str:
+    """A generated id that no file under records/ has: `<id>`, else `<id>-2`, `<id>-3`, ..."""
+    candidate, number = generated, 1
+    prefix = f"{date.isoformat()}-"
+    while existing_record(root, candidate) is not None:
+        number += 1
+        candidate = _fit(prefix, generated.removeprefix(prefix), f"-{number}")
+    return candidate
+
+
+def record_path(record_id: str, quarter: Quarter) -> str:
+    """records/<the quarter the record belongs to>/<id>.yaml (lifecycle.md: a cost's or
+    measurement's `period`, every other record's `date`)."""
+    return f"{RECORDS_DIR}/{quarter}/{record_id}.yaml"
 
 
 def existing_record(root: Path, record_id: str) -> str | None:
@@ -494,6 +624,8 @@ def existing_record(root: Path, record_id: str) -> str | None:
     """
     top = root / RECORDS_DIR
     name = f"{record_id}.yaml"
+    if top.is_symlink():  # never listed through a link (and never written: write.files)
+        return None
     for folder, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         if name in files:
@@ -516,13 +648,13 @@ _YAML11_WORDS = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", 
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    if not text or not _PLAIN_RE.match(text) or text.endswith(" ") or "  " in text:
+    if not text or not _PLAIN_RE.fullmatch(text) or text.endswith(" ") or "  " in text:
         return False
     if flow and "," in text:
         return False
     if text.lower() in _YAML11_WORDS or resolve_plain(text) != text:
         return False
-    return not (text[0].isdigit() and not _DIGIT_START_OK_RE.match(text))
+    return not (text[0].isdigit() and not _DIGIT_START_OK_RE.fullmatch(text))
 
 
 def _double_quoted(text: str) -> str:
@@ -562,6 +694,7 @@ def _literal_block(text: str, indent: str) -> str | None:
     return f"|{chomp}\n" + "\n".join(lines)
 
 
+@lru_cache(maxsize=4096)  # ids, dates, quarters recur in every record of a `jw import`
 def _reads_back(candidate: str, flow: bool, text: str) -> bool:
     """The loader is the judge: a form is used only if it reads back as exactly this text."""
     probe = f"k: [{candidate}]\n" if flow else f"k: {candidate}\n"
@@ -707,13 +840,17 @@ def draft_record(rel: Relationship, kind: str, data: Mapping[str, Any], slug: st
         problems = findings_from_errors("", exc.errors(include_url=False))
         raise UsageError("; ".join(f.message for f in problems)) from None
     new_id = record_id(record.date, kind, record.summary, slug)
+    if slug is None:
+        new_id = free_record_id(rel.root, new_id, record.date)
     taken = existing_record(rel.root, new_id)
     if taken is not None:
         raise RefusedToOverwrite(
             f"record id `{new_id}` already exists: {taken}; jw never overwrites a record",
             hint="pass --id to choose another id, or add a new record that supersedes it",
         )
-    path = record_path(new_id, record.date, rel.fiscal_year_start)
+    from jwcli.analysis.quarters import record_quarter
+
+    path = record_path(new_id, record_quarter(record, rel.fiscal_year_start))
     text = to_yaml(fields, schema_modeline(path, "record.schema.json"))
     return Draft(new_id, path, text, record, kind)
 
@@ -721,10 +858,12 @@ def draft_record(rel: Relationship, kind: str, data: Mapping[str, Any], slug: st
 def _raw_findings(rel: Relationship, today: dt.date) -> list[Finding]:
     import jwcli.checks.validate  # noqa: F401  (importing it registers every check)
     from jwcli.checks.registry import CHECKS
+    from jwcli.checks.validate import assign_quarters
 
     found = list(rel.load_findings)
     for run in CHECKS:
         found.extend(run(rel, today))
+    assign_quarters(rel, found)
     return found
 
 
@@ -783,7 +922,7 @@ def add_record_entry(draft: Draft) -> Callable[[Relationship], None]:
 def write_draft(root: Path, draft: Draft) -> Path:
     """Create the file, create-only and atomically (write.files.create_new)."""
     path = root / draft.path
-    create_new(path, draft.text.encode("utf-8"))
+    create_new(path, draft.text.encode("utf-8"), root=root)
     return path
 
 

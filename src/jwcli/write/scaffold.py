@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from jwcli import __version__
-from jwcli.errors import RefusedToOverwrite, UsageError
+from jwcli.errors import GitProblem, RefusedToOverwrite, UsageError
 from jwcli.write.files import create_new
 from jwcli.write.schemas import SCHEMA_FILES, editor_settings, render, schemas
 
@@ -25,52 +25,71 @@ GITATTRIBUTES = (
 )
 # GitHub Actions: `jw validate` on every pull request (annotations on the changed lines) and the
 # scorecard on the run's summary page. `on` is quoted: YAML 1.1 readers take a bare `on` for true.
+# The scorecard goes into the summary (Markdown) inside <pre> with `&`, `<` and `>` escaped: no
+# name in the charter can close the block and inject headings, links or images, as a line of
+# backticks would close a code fence.
+# Pushes are filtered by the job's `if` rather than a branch list, so the default branch is
+# checked whatever it is called.
 WORKFLOW = """\
-# Written by `jw init`: checks this relationship repository on every pull request and push to
-# main, and puts the scorecard on each run's summary page. It is yours to change.
+# Written by `jw init`: checks this relationship repository on every pull request and every push
+# to the default branch, and puts the scorecard on each run's summary page. It is yours to change.
 name: jw
 
 "on":
   pull_request:
   push:
-    branches: [main]
 
 permissions:
   contents: read
 
-env:
-  # The jw to install, pinned to the version that created this repository so that the rules do
-  # not change under a pull request: raise it on purpose. To install jw from your organisation's
-  # copy of its source instead, write e.g. "git+https://github.com/your-org/jw@v{version}".
-  JW_PACKAGE: "jwcli=={version}"
-
 jobs:
   jw:
     name: validate and score
+    if: >-
+      github.event_name == 'pull_request' ||
+      github.ref_name == github.event.repository.default_branch
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the whole history: sign-offs and the audit trail live in it
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - name: Install jw
-        run: python -m pip install "$JW_PACKAGE"
+      - name: Install jw (the version in {requirements})
+        run: python -m pip install -r {requirements}
       - name: Validate the charter, baselines, records and assessments
         run: jw validate --format github
       - name: Scorecard on the job summary
         env:
           COLUMNS: "120"
         run: |
+          set -o pipefail
+          pre() {{
+            echo '<pre>'
+            sed -e 's/&/\\&amp;/g' -e 's/</\\&lt;/g' -e 's/>/\\&gt;/g'
+            echo '</pre>'
+          }}
           {{
             echo "## Scorecard, last quarter"
-            echo '```'
-            jw score --quarter last
-            echo '```'
+            jw score --quarter last | pre
             echo "## Scorecard, this quarter so far"
-            echo '```'
-            jw score
-            echo '```'
+            jw score | pre
           }} >> "$GITHUB_STEP_SUMMARY"
+"""
+REQUIREMENTS_FILE = "jw-requirements.txt"
+# What CI installs: pinned to the jw that created the repository, so the rules do not change
+# under a pull request. jwcli is not on a public index, hence the two ways to point pip at it.
+REQUIREMENTS = """\
+# The jw that checks this repository in CI (.github/workflows/jw.yml), pinned to the version
+# that created it so that the rules do not change under a pull request: raise it on purpose.
+#
+# jwcli is not on a public package index. Point pip at your organisation's copy, either
+# with its package index (uncomment and edit the next line):
+#   --index-url https://packages.example.org/simple
+# or by replacing the last line with a git URL of your copy of jw's source:
+#   jwcli @ git+https://git.example.org/your-org/jw.git@v{version}
+jwcli=={version}
 """
 WORKFLOW_FILE = ".github/workflows/jw.yml"
 EDITORCONFIG = """\
@@ -95,6 +114,7 @@ class InitResult:
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     committed: bool = False
+    git: bool = True  # False under --no-git: the files alone, no repository
 
 
 def templates_dir() -> Path:
@@ -145,7 +165,8 @@ def planned_files(template: str) -> dict[str, bytes]:
         ".gitignore": GITIGNORE.encode(),
         ".gitattributes": GITATTRIBUTES.encode(),
         ".editorconfig": EDITORCONFIG.encode(),
-        WORKFLOW_FILE: WORKFLOW.format(version=__version__).encode(),
+        WORKFLOW_FILE: WORKFLOW.format(requirements=REQUIREMENTS_FILE).encode(),
+        REQUIREMENTS_FILE: REQUIREMENTS.format(version=__version__).encode(),
         "README.md": _parties_readme(_relationship_name(charter)).encode(),
         ".vscode/settings.json": (json.dumps(editor_settings(), indent=2) + "\n").encode(),
     }
@@ -154,7 +175,14 @@ def planned_files(template: str) -> dict[str, bytes]:
     return files
 
 
-def init_repository(directory: Path, template: str) -> InitResult:
+def _enclosing_relationship(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        if (folder / "charter.yaml").exists():
+            return folder
+    return None
+
+
+def init_repository(directory: Path, template: str, *, use_git: bool = True) -> InitResult:
     from jwcli.history import git
 
     root = directory.resolve()
@@ -163,24 +191,37 @@ def init_repository(directory: Path, template: str) -> InitResult:
             f"{root / 'charter.yaml'} already exists: this is already a relationship repository",
             hint="jw init never overwrites; choose an empty folder",
         )
+    outer = _enclosing_relationship(root)
+    if outer is not None:
+        raise RefusedToOverwrite(
+            f"{root} is inside the relationship repository {outer}: a second charter there "
+            "would be read as records of the first",
+            hint="choose a folder outside it",
+        )
+    if use_git and not git.available():
+        raise GitProblem(
+            "git is not installed or not on PATH: the repository's history is its audit trail",
+            hint="install git and run `jw init` again, or run `jw init --no-git` to write the "
+            "files without a git repository on purpose",
+        )
     files = planned_files(template)
     root.mkdir(parents=True, exist_ok=True)
     # jw makes the first commit when DIR is not in a repository yet, or is the top of one with no
     # commits (a repository `git init` made, or an earlier `jw init` stopped by a git problem).
-    top = git.toplevel(root) if git.available() else None
-    fresh = git.available() and (top is None or (top == root and git.head_commit(root) is None))
+    top = git.toplevel(root) if use_git else None
+    fresh = use_git and (top is None or (top == root and git.head_commit(root) is None))
     if fresh:
         if top is None:
             git.init(root)
         # Checked before writing anything, so a missing identity leaves nothing half done.
         git.preflight(root, for_write=True, first_commit=True)
-    result = InitResult(root=root, template=template)
+    result = InitResult(root=root, template=template, git=use_git)
     for rel, data in files.items():
         path = root / rel
         if path.exists():
             result.kept.append(rel)  # a README or .gitignore already there is the user's
             continue
-        create_new(path, data)
+        create_new(path, data, root=root)
         result.created.append(rel)
     if fresh:
         git.commit_paths(
