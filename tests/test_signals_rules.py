@@ -286,6 +286,11 @@ def test_a_savings_milestone_sets_the_rate_progress_is_judged_against(tmp_path: 
     q3 = card(root, Q3, "2026-02-01").party("north").behaviour("cost-optimisation")
     # Q3: the final 0.2: progress 0.05 / 0.2 = 0.25
     assert q3.parts["savings_progress"] == Fraction(1, 4)
+    explained = jw(
+        "-C", str(root), "--today", "2026-02-01", "score", "--quarter", "2025-Q1",
+        "--party", "north", "--explain", env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert "milestone 2025-Q2: 0.05, progress 1" in explained.stdout
 
 
 # -- membership ----------------------------------------------------------------------------------
@@ -504,3 +509,22 @@ def test_explain_says_why_records_were_left_out(tmp_path: Path) -> None:
     )
     # and the KPI awaiting its measurement (20 days after the quarter, within the grace)
     assert "every KPI it owns awaits its measurement (grace until 2025-10-30)" in out
+
+
+def test_status_check_passes_when_nothing_is_overdue_and_has_no_kpi_line_before_effective(
+    tmp_path: Path,
+) -> None:
+    root = write_repo(tmp_path, {"baselines.yaml": BASELINES})
+    # 2025-05-01, in the first quarter: the last completed quarter (2024-Q4) is before the
+    # charter took effect, so no KPI line; nothing is overdue, so --check passes
+    result = jw("-C", str(root), "--today", "2025-05-01", "status", "--check")
+    assert result.exit_code == 0, result.output
+    assert "KPIs without a measurement" not in result.stdout
+    # a commitment due 04-20 and not delivered is overdue on 05-01: --check fails
+    (root / "records").mkdir(exist_ok=True)
+    (root / "records" / "late.yaml").write_text(
+        rec("commitment", "2025-04-02", party="acme", due="2025-04-20")
+    )
+    failed = jw("-C", str(root), "--today", "2025-05-01", "status", "--check")
+    assert failed.exit_code == 1
+    assert "jw status: overdue: commitment late was due 2025-04-20" in failed.stderr

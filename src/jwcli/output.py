@@ -353,6 +353,8 @@ def scorecard_table(card: Any, *, explain: bool = False, signed_off: Any = None)
             answer = f"answered by {t.answered_by}"
         elif t.acknowledged_by:
             answer = f"missed; acknowledged late by {t.acknowledged_by}"
+        elif card.today is not None and t.missed(card.today):
+            answer = "missed: not answered by then"
         else:
             answer = "not yet answered"
         _indented(console, Text(f"respond by {t.respond_by}; {answer}"), 4)
@@ -557,9 +559,9 @@ def status_report(st: Any, fmt: str) -> None:
         meet = "meet today" if r.days_left == 0 else f"meet by {r.meet_by} ({_days(r.days_left)})"
         out.append(f"Next quarterly review: {r.quarter}, {meet}{late}")
         pack = "written" if r.pack_written else ("DUE" if r.pack_is_due else "not yet due")
-        out.append(
-            f"  review pack: due {r.pack_due} ({_days((r.pack_due - st.today).days)}), {pack}"
-        )
+        pack_days = (r.pack_due - st.today).days
+        due = "due today" if pack_days == 0 else f"due {r.pack_due} ({_days(pack_days)})"
+        out.append(f"  review pack: {due}, {pack}")
     c = st.check_ins
     last = f"last {c.last} ({_days(-c.days_since)})" if c.last else "none held yet"
     out.append(
@@ -575,7 +577,8 @@ def status_report(st: Any, fmt: str) -> None:
             due = "due today" if days == 0 else f"due {s.effective_due} ({_days(days)})"
             out.append(f"  {s.id}  {s.party}  {due}, {s.status}: {_plain(s.summary)}")
     unmeasured = ", ".join(st.unmeasured_kpis) or "none"
-    out.append(f"KPIs without a measurement for {st.kpi_quarter}: {unmeasured}")
+    if st.measure_by is not None:  # no KPI line for a quarter before the charter's effective date
+        out.append(f"KPIs without a measurement for {st.kpi_quarter}: {unmeasured}")
     if st.awaiting_kpis:
         out.append(
             f"  awaiting measurement (grace until {st.measure_by}): {', '.join(st.awaiting_kpis)}"

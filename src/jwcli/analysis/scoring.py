@@ -163,6 +163,8 @@ class _Engine:
         self.closes: dict[Quarter, dt.date] = dict(closes or {})
         self.charter = idx.charter
         self.evals: dict[Quarter, _Eval] = {}
+        # the superseded records of each (party, quarter), for --explain's "left out"
+        self._superseded: dict[tuple[str, Quarter], list[tuple[str, str]]] | None = None
         # per quarter: (id, invited parties, parties attending) of its check-ins and reviews
         self._scored_meetings: dict[Quarter, list[tuple[str, frozenset[str], frozenset[str]]]] = {}
         s = self.charter.scoring
@@ -210,6 +212,7 @@ class _Engine:
                 (),
                 (),
                 provisional,
+                self.today,
             )
         s = self.charter.scoring
         return Scorecard(
@@ -225,6 +228,7 @@ class _Engine:
             alignment=tuple(ev.alignment),
             triggers=tuple(ev.fired),
             provisional=provisional,
+            today=self.today,
         )
 
     def _unscored(self, party_id: str) -> PartyScore:
@@ -497,7 +501,9 @@ class _Engine:
                     (
                         f"saving {c.service}",
                         f"baseline/4 {_money(c.baseline_quarter)}, actual {c.actual}, rate "
-                        f"{_r4(c.saving_rate)}, target {c.target_rate}, progress {_r4(c.progress)}",
+                        f"{_r4(c.saving_rate)}, "
+                        + (f"milestone {c.target_by}: " if c.target_by else "target ")
+                        + f"{c.target_rate}, progress {_r4(c.progress)}",
                     )
                 )
         for pr in owned:
@@ -673,14 +679,15 @@ class _Engine:
         correction replaced it, it is dated after the as-of date, a renegotiation came after
         the due date, it is the party's observation of itself."""
         idx = self.idx
-        found: list[tuple[str, str]] = []
-        for rid, new in sorted(idx.superseded_by.items()):
-            entry = idx.rel.records.get(rid)
-            record = entry.record if entry is not None else None
-            if record is None or getattr(record, "party", None) != party:
-                continue
-            if idx.quarter_of(record.date) == p.quarter:
-                found.append((rid, f"superseded by {new}"))
+        if self._superseded is None:  # grouped once, not scanned per party and quarter
+            self._superseded = {}
+            for rid, new in sorted(idx.superseded_by.items()):
+                entry = idx.rel.records.get(rid)
+                party_of = getattr(entry.record, "party", None) if entry is not None else None
+                if entry is not None and isinstance(party_of, str):
+                    key = (party_of, idx.quarter_of(entry.record.date))
+                    self._superseded.setdefault(key, []).append((rid, f"superseded by {new}"))
+        found: list[tuple[str, str]] = list(self._superseded.get((party, p.quarter), ()))
         for rid, obs in idx.observations.get((party, p.quarter), []):
             if obs.by == party:
                 found.append((rid, "the party's observation of itself"))

@@ -621,7 +621,7 @@ def score_tables(
                         b.records,
                     )
                 )
-        for t in card.triggers:
+        for t in card.fired:  # at-risk triggers of an unfinished quarter have not fired
             fired.append(
                 (
                     card.quarter,

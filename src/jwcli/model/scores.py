@@ -252,6 +252,7 @@ class Scorecard:
     triggers: tuple[FiredTrigger, ...]
     # the quarter is unfinished on the date the data is evaluated as of (lifecycle.md)
     provisional: bool = False
+    today: dt.date | None = None  # the date the data was evaluated as of (not in the JSON)
 
     @property
     def fired(self) -> tuple[FiredTrigger, ...]:
@@ -280,6 +281,7 @@ class Scorecard:
             alignment=tuple(a for a in self.alignment if a.party == party_id),
             triggers=tuple(t for t in self.triggers if t.party == party_id),
             provisional=self.provisional,
+            today=self.today,
         )
 
     def to_json(self) -> dict[str, Any]:

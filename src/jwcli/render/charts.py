@@ -267,7 +267,10 @@ def kpi_trend(kpi: KpiView, prefix: str = "kpi") -> Markup:
         if kpi.direction == "higher"
         else kpi.target + kpi.amber_within
     )
-    edges = [*values, kpi.target, amber_edge]
+    # milestones: each quarter's own target, drawn as steps when they differ from the final one
+    targets = [p.target if p.target is not None else kpi.target for p in kpi.series]
+    stepped = any(t != kpi.target for t in targets)
+    edges = [*values, kpi.target, amber_edge, *targets]
     lo, hi = min(edges), max(edges)
     if lo == hi:
         lo, hi = lo - 1, hi + 1
@@ -293,7 +296,13 @@ def kpi_trend(kpi: KpiView, prefix: str = "kpi") -> Markup:
     parts.append(_line(left, bottom, right, bottom, MUTED))
     parts.append(_line(left, top, left, bottom, MUTED))
     ty = y_of(kpi.target)
-    parts.append(_line(left, ty, right, ty, STROKE["green"], dash="5 3", width="1.5"))
+    if not stepped:
+        parts.append(_line(left, ty, right, ty, STROKE["green"], dash="5 3", width="1.5"))
+    for i, target in enumerate(targets if stepped else ()):
+        y, x = y_of(target), x_of(i)
+        parts.append(
+            _line(x - step / 2, y, x + step / 2, y, STROKE["green"], dash="5 3", width="1.5")
+        )
     better = "higher is better" if kpi.direction == "higher" else "lower is better"
     label = kpi.target_label or f"target {filters.plain(kpi.target)}"
     target_text = f"{label} ({better})"

@@ -187,6 +187,7 @@ class SeriesPoint:
     quarter: str
     value: Decimal | None
     rag: Rag
+    target: Decimal | None = None  # the target in force that quarter (a milestone's, or final)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -182,7 +182,11 @@ class _Builder:
             today=self.today,
             currency=self.charter.currency,
             charter_version=self.charter.version,
-            parties=tuple(PartyView(p.id, p.name, p.role, p.lead) for p in self.charter.parties),
+            parties=tuple(
+                PartyView(p.id, p.name, p.role, p.lead)
+                for p in self.charter.parties
+                if p.member_during(self.start, self.end)  # members in the quarter only
+            ),
             source=source,
             review_due=review_due,
             pack_due=review_due - dt.timedelta(days=g.pack_due_days_before),
@@ -301,7 +305,9 @@ class _Builder:
                     rag=now.rag,
                     measurement=now.measurement,
                     previous=series[-2].value if len(series) > 1 else None,
-                    series=tuple(SeriesPoint(str(s.quarter), s.value, s.rag) for s in series),
+                    series=tuple(
+                        SeriesPoint(str(s.quarter), s.value, s.rag, s.target) for s in series
+                    ),
                     target_label=now.target_text,
                     awaiting=now.awaiting,
                 )
@@ -572,6 +578,8 @@ class _Builder:
         gaps = [(b - a).days for a, b in itertools.pairwise(marks)]
         attendance = []
         for pid in party_ids:
+            if not self.charter.parties[party_ids.index(pid)].member_during(self.start, self.end):
+                continue
             invited = attended = 0
             for _, m in held:
                 if m.type not in _MEETINGS_SCORED:
