@@ -433,3 +433,20 @@ def test_a_problem_the_repository_finds_is_shown_at_the_mapped_cell(tmp_path: Pa
     assert result.exit_code == 1
     assert f"{sheet}:2:1: error: date: " in result.stderr, result.stderr
     assert snapshot(root) == before
+
+
+def test_an_import_never_writes_through_a_linked_folder(tmp_path: Path) -> None:
+    """A partner could commit `records/2025-Q2 -> /elsewhere`: the import must not follow it."""
+    root = _repo(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "records" / "2025-Q2").symlink_to(outside, target_is_directory=True)
+    (tmp_path / "c.csv").write_text(
+        "date,service,party,period,amount,summary\n"
+        "2025-07-31,helpdesk,north,2025-Q2,10.00,July\n",
+        encoding="utf-8",
+    )
+    result = _run(root, "cost", str(tmp_path / "c.csv"), "--no-commit")
+    assert result.exit_code != 0
+    assert list(outside.iterdir()) == []
+    assert "Traceback" not in result.output
