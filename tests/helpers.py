@@ -223,3 +223,11 @@ summary: Charter version 1 agreed
 version: 1
 agreed_by: [north, south, acme]
 """
+
+
+def write_agreed_repo(
+    root: Path, files: Mapping[str, str | bytes], *, charter: bool = True
+) -> Path:
+    """`write_repo` with the standard charter's version 1 agreed (AGREEMENT), for tests whose
+    output must not carry the draft-charter warning."""
+    return write_repo(root, {AGREEMENT_PATH: AGREEMENT, **files}, charter=charter)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CHARTER, jw, snapshot, write_repo
+from tests.helpers import CHARTER, jw, snapshot
+from tests.helpers import write_agreed_repo as write_repo
 
 TODAY = "2026-11-29"
 

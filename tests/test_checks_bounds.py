@@ -147,3 +147,20 @@ def test_the_largest_values_that_validate_still_review_and_export(tmp_path: Path
         ).stdout
     )
     assert card["quarter"] == "2025-Q2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an unknown key and a duplicate key (YAML keys stop at 1024 characters) and a
+        # 100,000-character non-boolean
+        "kind: lesson\ndate: 2025-07-01\nsummary: s\nparty: acme\n" + "k" * 1000 + ": 1\n",
+        "kind: lesson\ndate: 2025-07-01\nsummary: s\nparty: acme\n" + ("n" * 1000 + ": 1\n") * 2,
+        "kind: saving\ndate: 2025-07-01\nsummary: s\nparty: acme\nservice: helpdesk\n"
+        "amount: 1\nstage: agreed\none_off: " + "y" * 100_000 + "\n",
+    ],
+)
+def test_messages_cut_long_values(tmp_path: Path, text: str) -> None:
+    root = write_repo(tmp_path, {"records/2025-Q2/2025-07-01-long.yaml": text})
+    errors = _errors(root)
+    assert len(errors) == 1 and len(errors[0]) < 200 and "…" in errors[0], errors

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import jw, rec, write_repo
+from tests.helpers import jw, rec
+from tests.helpers import write_agreed_repo as write_repo
 
 TODAY = "2026-11-29"
 
@@ -131,26 +132,26 @@ def test_an_update_cannot_be_superseded_after_its_commitment_was_due(tmp_path: P
 
 
 def test_a_record_superseded_twice_is_an_error_at_the_second(tmp_path: Path) -> None:
-    reading = {"kpi": "first-time-fix", "period": "2025-Q2"}
+    lesson = {"party": "acme"}
     root = write_repo(
         tmp_path,
         {
-            "records/2025-Q2/2025-07-01-ftf.yaml": rec(
-                "measurement", "2025-07-01", value=70, **reading
+            "records/2025-Q2/2025-07-01-l.yaml": rec("lesson", "2025-07-01", **lesson),
+            "records/2025-Q2/2025-07-02-l-a.yaml": rec(
+                "lesson", "2025-07-02", supersedes="2025-07-01-l", **lesson
             ),
-            "records/2025-Q2/2025-07-02-ftf-a.yaml": rec(
-                "measurement", "2025-07-02", value=71, supersedes="2025-07-01-ftf", **reading
-            ),
-            "records/2025-Q2/2025-07-03-ftf-b.yaml": rec(
-                "measurement", "2025-07-03", value=72, supersedes="2025-07-01-ftf", **reading
+            "records/2025-Q2/2025-07-03-l-b.yaml": rec(
+                "lesson", "2025-07-03", supersedes="2025-07-01-l", **lesson
             ),
         },
     )
     code, lines = _validate(root)
     assert code == 1
-    assert _lines_about(lines, "records/2025-Q2/2025-07-02-ftf-a.yaml") == []
-    second = _lines_about(lines, "records/2025-Q2/2025-07-03-ftf-b.yaml")
-    assert len(second) == 1 and "already superseded by `2025-07-02-ftf-a`" in second[0], lines
+    assert _lines_about(lines, "records/2025-Q2/2025-07-02-l-a.yaml") == []
+    second = _lines_about(lines, "records/2025-Q2/2025-07-03-l-b.yaml")
+    assert len(second) == 1, lines
+    assert "`2025-07-01-l` is already superseded by `2025-07-02-l-a`" in second[0]
+    assert "supersede `2025-07-02-l-a` instead" in second[0]
 
 
 def test_escalation_keeps_trigger_quarter_parties_but_may_add_its_outcome(tmp_path: Path) -> None:

@@ -189,3 +189,17 @@ def test_removing_a_named_party_says_to_give_it_left(tmp_path: Path) -> None:
         "unknown party `west`" in x and "keep it in charter.yaml with `left: <its last day>`" in x
         for x in lines
     ), lines
+
+
+def test_jw_add_refuses_a_record_naming_a_party_that_has_left(tmp_path: Path) -> None:
+    from tests.helpers import snapshot
+
+    root = write_repo(tmp_path, {"charter.yaml": MEMBERS})
+    before = snapshot(root)
+    args = ("-C", str(root), "--today", TODAY, "add", "lesson", "--summary", "Patch on Tuesdays")
+    refused = jw(*args, "--party", "south", "--date", "2025-10-01", "--no-commit")
+    assert refused.exit_code == 1
+    assert "`south` is not a member on 2025-10-01" in refused.stdout + refused.stderr
+    assert snapshot(root) == before
+    accepted = jw(*args, "--party", "south", "--date", "2025-09-30", "--no-commit")
+    assert accepted.exit_code == 0, accepted.stdout + accepted.stderr

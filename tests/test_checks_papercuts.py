@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import CHARTER, jw, rec, write_repo
+from tests.helpers import CHARTER, jw, rec
+from tests.helpers import write_agreed_repo as write_repo
 
 TODAY = "2026-11-29"
 

@@ -96,3 +96,22 @@ def test_score_csv_neutralises_party_names(tmp_path: Path) -> None:
     names = {r["party"]: r["party_name"] for r in rows}
     assert names["acme"] == "'" + EVIL_NAME
     assert names["north"] == "North District Council"
+
+
+def test_xlsx_writes_every_hostile_text_as_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    root = _repo(tmp_path)
+    out = tmp_path / "out"
+    result = jw("-C", str(root), "--today", TODAY, "export", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out / "jw-export.xlsx")
+    seen = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+                    assert cell.data_type == "s", (sheet.title, cell.coordinate, cell.value)
+                    seen.add(cell.value)
+    # shown as written (no apostrophe: xlsx keeps text as text), never as a formula
+    assert {EVIL_NAME, "=1+1", "@SUM(1+1)*cmd|' /C calc'!A0"} <= seen

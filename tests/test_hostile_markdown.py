@@ -68,7 +68,7 @@ def test_review_md_shows_urls_in_summaries_as_code_never_as_links(tmp_path: Path
 
 
 def _summary_script() -> str:
-    workflow = yaml.safe_load(WORKFLOW.format(version="0"))
+    workflow = yaml.safe_load(WORKFLOW.format(requirements="jw-requirements.txt"))
     (job,) = workflow["jobs"].values()
     return str(next(s["run"] for s in job["steps"] if "GITHUB_STEP_SUMMARY" in s.get("run", "")))
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from jwcli.model.findings import Finding, visible
-from tests.helpers import jw, rec, write_repo
+from tests.helpers import AGREEMENT, AGREEMENT_PATH, jw, rec, write_repo
 
 TODAY = "2025-08-01"
 ANSI = "\x1b[2J\x1b[1;1H\x1b[32m0 errors, all good\x1b[0m"
@@ -23,6 +23,7 @@ def _hostile(tmp_path: Path) -> Path:
     return write_repo(
         tmp_path / "rel",
         {
+            AGREEMENT_PATH: AGREEMENT,  # an agreed charter: no draft warning among the lines
             f"records/2025-Q1/{ANSI}.yaml": lesson,
             # a fine name, in a folder that is not a quarter, by a party the charter lacks
             f"records/{FORGED}/2025-05-02-fine-name.yaml": rec(

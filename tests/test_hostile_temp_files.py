@@ -40,13 +40,13 @@ def test_the_next_write_removes_what_a_killed_write_left(tmp_path: Path) -> None
     folder = root / "records" / "2025-Q2"
     stale = _killed_write(folder / "2025-07-02-killed.yaml")
     os.utime(stale, (HOUR_AGO, HOUR_AGO))
-    old_style = folder / ".2025-07-03-old.yaml.k2j4h5g1.tmp"  # as earlier versions named them
-    old_style.write_text("x")
-    os.utime(old_style, (HOUR_AGO, HOUR_AGO))
+    second = folder / ".2025-07-03-other.yaml.jw-k2j4h5g1.tmp"
+    second.write_text("x")
+    os.utime(second, (HOUR_AGO, HOUR_AGO))
     # all of these stay
     fresh = folder / ".2025-07-04-busy.yaml.jw-abcd1234.tmp"  # a concurrent jw's, being written
     fresh.write_text("x")
-    person = folder / ".my-notes.tmp"
+    person = folder / ".my-notes.20240101.tmp"  # jw's shape without `jw-`: a person's file
     person.write_text("mine")
     os.utime(person, (HOUR_AGO, HOUR_AGO))
     outside = tmp_path / "precious.txt"
@@ -66,7 +66,7 @@ def test_the_next_write_removes_what_a_killed_write_left(tmp_path: Path) -> None
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (folder / "2025-07-05-after-the-crash.yaml").is_file()
-    assert not stale.exists() and not old_style.exists()
+    assert not stale.exists() and not second.exists()
     assert fresh.exists() and person.read_text() == "mine" and elsewhere.exists()
     assert link.is_symlink() and outside.read_text() == "precious"
     assert sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp")) == sorted(

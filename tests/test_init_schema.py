@@ -304,7 +304,7 @@ def test_the_schemas_reject_a_misspelt_key_in_each_kind_of_file(tmp_path: Path) 
         "charter": ("charter.yaml", "currency: GBP", "curency: GBP"),
         "baselines": ("baselines.yaml", "    basis: ", "    bassis: "),
         "record": (
-            "records/2023-Q2/2023-07-20-cost-ict-scc-2023-q1.yaml",
+            "records/2023-Q1/2023-07-20-cost-ict-scc-2023-q1.yaml",
             "party: scc",
             "pary: scc",
         ),

@@ -124,7 +124,8 @@ def record_lifecycle(rel: Relationship, today: dt.date) -> Iterable[Finding]:
         filed = folders.get(head)
         if filed is None:
             filed = ctx.folder_key(head)
-        if (filed >= 0 and filed != belongs) or not entry.id.startswith(iso):
+        # without a loaded charter the fiscal year is unknown: a folder cannot be judged
+        if ((filed >= 0 and filed != belongs) or not entry.id.startswith(iso)) and rel.charter:
             yield from _placement(ctx, entry, iso)
     if renegotiations:
         for updates in updates_of.values():

@@ -11,7 +11,7 @@ ladder (the latest respond-by any trigger of that quarter can have).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from jwcli.checks.registry import check
 from jwcli.model.charter import Charter, Party
@@ -45,19 +45,39 @@ def escalation_window_end(c: Charter, p: Party) -> dt.date | None:
     return quarter_end + dt.timedelta(days=c.governance.measurement_grace_days + longest)
 
 
-def _named(record: object) -> Iterable[tuple[str, tuple[str | int, ...], str]]:
-    """(field, loc, party) for each party the record names."""
-    for field in PARTY_FIELDS:
-        value = getattr(record, field, None)
-        if isinstance(value, str):
-            yield field, (field,), value
-        elif isinstance(value, list):
+_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...]:
+    """The party fields a record class has: asking a pydantic model for a field it lacks costs
+    an AttributeError (~2 us), seven times a record."""
+    found = _FIELDS_OF.get(cls)
+    if found is None:
+        has = getattr(cls, "model_fields", {})
+        found = _FIELDS_OF[cls] = tuple(f for f in PARTY_FIELDS if f in has)
+    return found
+
+
+Hit = tuple[str, tuple[str | int, ...], str]
+
+
+def _named(record: object, limited: Mapping[str, Party]) -> list[Hit]:
+    """(field, loc, party) for each party in `limited` that the record names."""
+    hits: list[Hit] = []
+    for field in _fields_of(type(record)):
+        value = getattr(record, field)
+        if type(value) is str:
+            if value in limited:
+                hits.append((field, (field,), value))
+        elif value:
             for i, item in enumerate(value):
-                if isinstance(item, str):
-                    yield field, (field, i), item
-    if isinstance(record, Meeting):
+                if item in limited:
+                    hits.append((field, (field, i), item))
+    if type(record) is Meeting:
         for party in record.attendees:
-            yield "attendees", ("attendees", party), party
+            if party in limited:
+                hits.append(("attendees", ("attendees", party), party))
+    return hits
 
 
 @check
@@ -70,19 +90,20 @@ def membership(rel: Relationship, today: dt.date) -> Iterable[Finding]:
         if party.joined is not None and party.left is not None and party.left < party.joined:
             yield Finding(
                 CHARTER_FILE,
-                f"party `{party.id}` left ({party.left}) before it joined ({party.joined})",
+                f"party `{party.id}` left ({party.left}) before it joined ({party.joined}): "
+                "`left` is the last day of membership; correct one of the dates",
                 "membership",
                 loc=("parties", i, "left"),
             )
-    if all(p.joined is None and p.left is None for p in c.parties):
-        return  # every party a member throughout: nothing to check
+    # only parties that joined or left can be named outside their membership
+    limited = {p.id: p for p in c.parties if p.joined is not None or p.left is not None}
+    if not limited:
+        return
     fy = c.fiscal_year_start
     for entry in rel.records.values():
         record = entry.record
-        for field, loc, party_id in _named(record):
-            p = parties.get(party_id)
-            if p is None:
-                continue  # record_references says it names no party
+        for field, loc, party_id in _named(record, limited):
+            p = limited[party_id]
             if isinstance(record, Cost):
                 start, end = record.period.start(fy), record.period.end(fy)
                 if not p.member_during(start, end):
@@ -112,13 +133,14 @@ def membership(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                 loc=loc,
                 at_key=field == "attendees",
             )
-        if isinstance(record, Commitment):
-            p = parties.get(record.party)
-            if p is not None and p.left is not None and record.due > p.left:
+        if type(record) is Commitment:
+            assert isinstance(record, Commitment)
+            leaver = limited.get(record.party)
+            if leaver is not None and leaver.left is not None and record.due > leaver.left:
                 yield Finding(
                     entry.path,
-                    f"due {record.due}, after `{p.id}` leaves ({p.left}): it counts in no "
-                    "on-time rate",
+                    f"due {record.due}, after `{leaver.id}` leaves ({leaver.left}): it counts "
+                    "in no on-time rate",
                     "membership-due",
                     severity="warning",
                     loc=("due",),
@@ -126,20 +148,21 @@ def membership(rel: Relationship, today: dt.date) -> Iterable[Finding]:
     for a_entry in rel.assessments:
         a = a_entry.assessment
         start, end = a.quarter.start(fy), a.quarter.end(fy)
-        p = parties.get(a.assessor)
-        if p is not None and not p.member_during(start, end):
+        assessor = parties.get(a.assessor)
+        if assessor is not None and not assessor.member_during(start, end):
             yield Finding(
                 a_entry.path,
-                f"assessor `{p.id}` is not a member during {a.quarter} ({_membership(p)})",
+                f"assessor `{assessor.id}` is not a member during {a.quarter} "
+                f"({_membership(assessor)})",
                 "membership",
                 loc=("assessor",),
             )
         for rated in a.ratings:
-            p = parties.get(rated)
-            if p is not None and not p.member_during(start, end):
+            ratee = parties.get(rated)
+            if ratee is not None and not ratee.member_during(start, end):
                 yield Finding(
                     a_entry.path,
-                    f"`{p.id}` is not a member during {a.quarter} ({_membership(p)}): "
+                    f"`{ratee.id}` is not a member during {a.quarter} ({_membership(ratee)}): "
                     "rate only members of the quarter",
                     "membership",
                     loc=("ratings", rated),

@@ -133,7 +133,7 @@ def _message(error: ErrorDetails) -> str:
         key = str(error["loc"][-1])
         close = difflib.get_close_matches(key, _known_fields(), n=1, cutoff=0.75)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
-        return f"unknown field `{key}`{hint}; remove it or fix its spelling"
+        return f"unknown field `{shorten(key)}`{hint}; remove it or fix its spelling"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         hint = ""
@@ -144,7 +144,7 @@ def _message(error: ErrorDetails) -> str:
         return f"{_describe(value)} is not allowed here{hint}; expected one of {expected}"
     if kind == "bool_type":
         if isinstance(value, str):
-            return f"`{value}` is not a boolean: use true or false"
+            return f"`{shorten(value)}` is not a boolean: use true or false"
         return f"expected true or false, found {_describe(value)}"
     if kind == "string_type":
         return f"expected text, found {_describe(value)}; put it in quotes if it is meant as text"

@@ -30,6 +30,8 @@ from yaml.events import (
     SequenceStartEvent,
 )
 
+from jwcli.model.findings import shorten
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 
@@ -318,7 +320,7 @@ def _refuse_decorations(event: Any) -> None:
     if getattr(event, "anchor", None) is not None:
         line, col = _mark(event)
         raise YamlProblem(
-            f"anchor `&{event.anchor}` is not allowed: write each value out in full",
+            f"anchor `&{shorten(event.anchor)}` is not allowed: write each value out in full",
             line,
             col,
             rule="yaml-anchor",
@@ -395,7 +397,7 @@ def _build(events: Any, marks: Marks | None) -> Any:
             stack.pop()
         elif cls is AliasEvent:
             raise YamlProblem(
-                f"alias `*{event.anchor}` is not allowed: write the value out in full",
+                f"alias `*{shorten(event.anchor)}` is not allowed: write the value out in full",
                 *_mark(event),
                 rule="yaml-alias",
             )
@@ -425,7 +427,8 @@ def _take_key(frame: list[Any], event: Any) -> None:
     seen = frame[5]
     if key in seen:
         raise YamlProblem(
-            f"duplicate key `{key}`: first at line {seen[key]}, again at line {line}; keep one",
+            f"duplicate key `{shorten(str(key))}`: first at line {seen[key]}, "
+            f"again at line {line}; keep one",
             line,
             col,
             rule="duplicate-key",

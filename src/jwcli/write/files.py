@@ -32,10 +32,11 @@ def _umask() -> int:
     return mask
 
 
-# jw's temporary files: `.<name>.jw-<8 random>.tmp` (and `.<name>.<8 random>.tmp`, as earlier
-# versions named them). One left by a killed write is removed by the next write into its folder,
-# once it is older than any write takes: a concurrent jw's temporary file is never touched.
-_TEMP_RE = re.compile(r"\..+\.(?:jw-)?[a-z0-9_]{8}\.tmp")
+# jw's temporary files: `.<name>.jw-<8 random>.tmp`. One left by a killed write is removed by the
+# next write into its folder, once it is older than any write takes: a concurrent jw's temporary
+# file is never touched. (Earlier versions left out `jw-`; such names could be a person's own, so
+# they are left alone.)
+_TEMP_RE = re.compile(r"\..+\.jw-[a-z0-9_]{8}\.tmp")
 STALE_TEMP_S = 300
 _swept: set[str] = set()
 

@@ -624,6 +624,8 @@ def existing_record(root: Path, record_id: str) -> str | None:
     """
     top = root / RECORDS_DIR
     name = f"{record_id}.yaml"
+    if top.is_symlink():  # never listed through a link (and never written: write.files)
+        return None
     for folder, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         if name in files:
