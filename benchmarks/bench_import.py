@@ -96,11 +96,11 @@ def dt_date(text: str):  # type: ignore[no-untyped-def]
     return dt.date.fromisoformat(text)
 
 
-def _timed(cmd: list[str], env: dict[str, str]) -> float:
+def _timed(cmd: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     return elapsed
 
@@ -125,7 +125,9 @@ def main() -> int:
             _timed([*JW, "-C", str(work), "--today", TODAY, "import", "cost", str(sheet)], env)
         )
         validates.append(
-            _timed([*JW, "-C", str(work), "--today", TODAY, "--no-cache", "validate"], env)
+            # exit 1 (findings) still times a full validation: the generated repository may
+            # carry errors of its own under newer rules, which the import neither adds nor needs
+            _timed([*JW, "-C", str(work), "--today", TODAY, "--no-cache", "validate"], env, (0, 1))
         )
         shutil.rmtree(work, ignore_errors=True)
     imp, val = statistics.median(imports), statistics.median(validates)

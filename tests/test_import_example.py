@@ -33,7 +33,7 @@ period: 2026-Q2
 amount: 31600.00
 summary: "SCC exit programme: payroll parallel runs for the in-house service"
 """,
-    "2026-11-16-scc-exit-programme-ledger-cut-over-": """\
+    "2026-11-16-scc-exit-programme-ledger-cut-": """\
 kind: cost
 date: 2026-11-16
 service: finance-procurement

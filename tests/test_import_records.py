@@ -433,3 +433,33 @@ def test_a_problem_the_repository_finds_is_shown_at_the_mapped_cell(tmp_path: Pa
     assert result.exit_code == 1
     assert f"{sheet}:2:1: error: date: " in result.stderr, result.stderr
     assert snapshot(root) == before
+
+
+def test_an_import_never_writes_through_a_linked_folder(tmp_path: Path) -> None:
+    """A partner could commit `records/2025-Q2 -> /elsewhere`: the import must not follow it."""
+    root = _repo(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "records" / "2025-Q2").symlink_to(outside, target_is_directory=True)
+    (tmp_path / "c.csv").write_text(
+        "date,service,party,period,amount,summary\n2025-07-31,helpdesk,north,2025-Q2,10.00,July\n",
+        encoding="utf-8",
+    )
+    result = _run(root, "cost", str(tmp_path / "c.csv"), "--no-commit")
+    assert result.exit_code != 0
+    assert list(outside.iterdir()) == []
+    assert "Traceback" not in result.output
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jwcli.importing.sheets as sheets
+
+    root = _repo(tmp_path)
+    book = tmp_path / "small.xlsx"
+    _xlsx(book, "Costs", [["date", "summary"], ["2025-07-01", "x"]])
+    monkeypatch.setattr(sheets, "MAX_UNPACKED", 1024)  # a zip bomb claims far more than this
+    result = _run(root, "claim", str(book))
+    assert result.exit_code == 2
+    assert "jw reads workbooks up to 0 MB unpacked" in result.stderr

@@ -32,6 +32,7 @@ from jwcli.load.pydantic_errors import findings_from_errors
 from jwcli.model.findings import Finding
 from jwcli.model.records import RECORD_KINDS, AnyRecord
 from jwcli.model.relationship import RECORDS_DIR, RecordEntry, Relationship
+from jwcli.write.files import make_folder, sweep_temp_files
 from jwcli.write.records import (
     ID_RE,
     MAX_ID,
@@ -426,17 +427,21 @@ def write_plan(root: Path, plan: Plan) -> list[str]:
     """
     staged: list[tuple[Path, Path]] = []
     linked: list[Path] = []
+    folders: set[Path] = set()
     mask = os.umask(0o022)
     os.umask(mask)
     try:
         for planned in plan.new:
             path = root / planned.draft.path
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in folders:
+                make_folder(path.parent, root)  # never through a linked folder of the repository
+                sweep_temp_files(path.parent)
+                folders.add(path.parent)
             if path.exists():
                 raise RefusedToOverwrite(
                     f"{planned.draft.path} already exists; jw never overwrites a file"
                 )
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.jw-", suffix=".tmp", dir=path.parent)
             staged.append((Path(name), path))
             os.fchmod(fd, 0o666 & ~mask)
             with os.fdopen(fd, "wb") as handle:
@@ -452,7 +457,7 @@ def write_plan(root: Path, plan: Plan) -> list[str]:
                     hint="run the import again",
                 ) from None
             linked.append(path)
-        for folder in {path.parent for _, path in staged}:
+        for folder in folders:
             _sync_dir(folder)
     except BaseException:
         for path in linked:

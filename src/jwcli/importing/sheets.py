@@ -20,6 +20,7 @@ from typing import Any
 from jwcli.errors import UsageError
 
 MAX_BYTES = 64 * 1024 * 1024  # a bigger spreadsheet is not a ledger extract; refuse it early
+MAX_UNPACKED = 512 * 1024 * 1024  # an xlsx is a zip: what its parts claim once unpacked
 _SEPARATORS = (",", ";", "\t")
 _SIMPLE_SHEET_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -191,6 +192,17 @@ def open_workbook(data: bytes, shown: str) -> Any:
             "reading xlsx needs the openpyxl package, which is missing from this installation",
             hint="reinstall jw (pip install --force-reinstall jwcli), or import a CSV file",
         ) from None
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UsageError(f"{shown}: is not a readable xlsx workbook ({exc})") from None
+    if unpacked > MAX_UNPACKED:
+        # a few MB of zip can claim gigabytes once unpacked; a ledger extract never does
+        raise UsageError(
+            f"{shown}: unpacks to {unpacked // (1024 * 1024)} MB; jw reads workbooks up to "
+            f"{MAX_UNPACKED // (1024 * 1024)} MB unpacked",
+            hint="save only the sheet to import, or export it as CSV",
+        )
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
