@@ -45,10 +45,8 @@ import itertools
 import marshal
 import os
 import pickle
-import secrets
 import stat
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 from typing import Any
@@ -239,6 +237,9 @@ def _read_key(path: str) -> bytes | None:
 def _make_key(path: str) -> None:
     """Write a fresh secret to `path` create-only and whole (a temporary file, then a link), so
     a concurrent jw never reads half a key."""
+    import secrets  # only the first run of all needs these two
+    import tempfile
+
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
