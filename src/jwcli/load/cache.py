@@ -388,23 +388,19 @@ class FileCache:
             self._seen[folder] = set()
         return shard
 
-    def get(self, rel: str, key: StatKey | None, kinds: type | tuple[type, ...]) -> Any:
-        """The model stored for `rel` if its stat key is still `key` and it is one of `kinds`,
-        else None (an entry of any other shape is a miss, and is replaced)."""
+    def get(self, rel: str, key: StatKey | None, kinds: frozenset[type]) -> Any:
+        """The model stored for `rel` if its stat key is still `key` and its class is one of
+        `kinds`, else None (an entry of any other shape is a miss, and is replaced)."""
         folder = rel.rpartition("/")[0]
         shard = self._shard(folder)
         self._seen[folder].add(rel)
         if key is None:
             return None
         hit = shard.get(rel)
-        if (
-            type(hit) is tuple
-            and len(hit) == 2
-            and type(hit[0]) is int
-            and hit[0] == key
-            and isinstance(hit[1], kinds)
-        ):
-            return hit[1]
+        if type(hit) is tuple and len(hit) == 2:
+            stored, model = hit
+            if type(stored) is int and stored == key and type(model) in kinds:
+                return model
         return None
 
     def put(self, rel: str, key: StatKey | None, model: Any) -> None:
