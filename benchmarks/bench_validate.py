@@ -539,6 +539,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (VENV_BIN / "jw").exists():
         parser.error(f"{VENV_BIN / 'jw'} not found: install the project into .venv first")
 
+    # An installed jw has its bytecode compiled (pip does it); a shell that forbids writing it
+    # would make every child recompile jw's modules and time the compiler instead.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"Machine: {machine()}\n")
     wall_start, busy_start, own_start = time.perf_counter(), busy_cpu_seconds(), own_cpu_seconds()
     repos = {n: ensure_repo(n, args.ledgers) for n in sizes}

@@ -174,3 +174,44 @@ def test_a_damaged_or_foreign_state_rechecks_everything(
     scopes.clear()
     assert _validate(root, today) == _validate(root, today, "--no-cache")
     assert scopes[0] is None
+
+
+@pytest.mark.usefixtures("cached")
+def test_switching_branches_gives_the_findings_of_a_fresh_run(
+    tmp_path: Path, scopes: list[frozenset[str] | None]
+) -> None:
+    """A story on a real history: a branch where the commitment others name is deleted and
+    another where it is moved after its update; checking out each in turn rewrites those files
+    under the cache, which must notice every time."""
+    from tests.helpers import git, git_env
+
+    root = _repo(tmp_path)
+    env = git_env(tmp_path / "home")
+    today = "2025-10-15"
+    git(root, "init", "-q", env=env)
+    git(root, "add", "-A", env=env)
+    git(root, "commit", "-q", "-m", "the quarter's records", env=env)
+    git(root, "checkout", "-q", "-b", "deleted", env=env)
+    git(root, "rm", "-q", COMMITMENT, env=env)
+    git(root, "commit", "-q", "-m", "withdraw the licence audit", env=env)
+    git(root, "checkout", "-q", "-b", "moved", "main", env=env)
+    (root / COMMITMENT).write_text(ORIGINAL.replace("2025-07-02", "2025-09-20"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "the audit was agreed later", env=env)
+    git(root, "checkout", "-q", "main", env=env)
+    time.sleep(0.03)
+    main = _validate(root, today)
+    assert main[0] == 0
+
+    seen = {}
+    for branch in ("deleted", "moved", "main", "moved", "deleted", "main"):
+        git(root, "checkout", "-q", branch, env=env)
+        time.sleep(0.03)
+        scopes.clear()
+        warm = _validate(root, today)
+        assert warm == _validate(root, today, "--no-cache"), branch
+        assert scopes and scopes[0] is not None  # incremental, not a full re-check
+        seen.setdefault(branch, warm)
+        assert seen[branch] == warm  # each branch always gives the same findings
+    assert seen["main"] == main
+    assert "`c-north-1` names no record in records/" in _on(seen["deleted"][1], "u-north-1")
+    assert any("before its commitment" in m for m in _on(seen["moved"][1], "u-north-1"))

@@ -45,10 +45,8 @@ import itertools
 import marshal
 import os
 import pickle
-import secrets
 import stat
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 from typing import Any
@@ -239,6 +237,9 @@ def _read_key(path: str) -> bytes | None:
 def _make_key(path: str) -> None:
     """Write a fresh secret to `path` create-only and whole (a temporary file, then a link), so
     a concurrent jw never reads half a key."""
+    import secrets  # only the first run of all needs these two
+    import tempfile
+
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -387,23 +388,19 @@ class FileCache:
             self._seen[folder] = set()
         return shard
 
-    def get(self, rel: str, key: StatKey | None, kinds: type | tuple[type, ...]) -> Any:
-        """The model stored for `rel` if its stat key is still `key` and it is one of `kinds`,
-        else None (an entry of any other shape is a miss, and is replaced)."""
+    def get(self, rel: str, key: StatKey | None, kinds: frozenset[type]) -> Any:
+        """The model stored for `rel` if its stat key is still `key` and its class is one of
+        `kinds`, else None (an entry of any other shape is a miss, and is replaced)."""
         folder = rel.rpartition("/")[0]
         shard = self._shard(folder)
         self._seen[folder].add(rel)
         if key is None:
             return None
         hit = shard.get(rel)
-        if (
-            type(hit) is tuple
-            and len(hit) == 2
-            and type(hit[0]) is int
-            and hit[0] == key
-            and isinstance(hit[1], kinds)
-        ):
-            return hit[1]
+        if type(hit) is tuple and len(hit) == 2:
+            stored, model = hit
+            if type(stored) is int and stored == key and type(model) in kinds:
+                return model
         return None
 
     def put(self, rel: str, key: StatKey | None, model: Any) -> None:

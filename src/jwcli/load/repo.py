@@ -44,7 +44,7 @@ from jwcli.model.relationship import (
 from jwcli.quarters import Quarter
 
 _FAILED: Any = object()  # the file could not be read or parsed; a finding says why
-_RECORD_CLASSES = tuple(RECORD_KINDS.values())
+_RECORD_CLASSES: frozenset[type] = frozenset(RECORD_KINDS.values())
 
 
 def _read(root: Path | str, rel: str, findings: list[Finding]) -> Any:
@@ -190,7 +190,7 @@ def _load_whole(
     """One file validated against `model`, from the cache when unchanged; None if it failed."""
     key = files.tree.key(path) if files is not None else None
     if files is not None:
-        hit = files.get(path, key, model)
+        hit = files.get(path, key, frozenset({model}))
         if hit is not None:
             return hit
     before = len(findings)
