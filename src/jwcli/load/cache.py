@@ -481,11 +481,12 @@ def _findings_rows(rows: Any) -> bool:
     if type(rows) is not list:
         return False
     for row in rows:
-        if type(row) is not tuple or len(row) != 8:
+        if type(row) is not tuple or len(row) != 9:
             return False
-        path, message, rule, severity, line, col, loc, at_key = row
+        path, message, rule, severity, line, col, loc, at_key, quarter = row
         if (
-            type(path) is not str
+            not (quarter is None or type(quarter) is str)
+            or type(path) is not str
             or type(message) is not str
             or type(rule) is not str
             or severity not in ("error", "warning")
