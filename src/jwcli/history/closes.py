@@ -10,9 +10,12 @@ Interface (plain functions over the repository root; git only through `history.g
   state of the `review/Q` tag (`"ok"`, `"missing"`, `"moved"`) and any second close commit.
   `Closes.elsewhere[Q]` is a `review/Q` tag outside the evaluated history with no close commit
   in it: Q is *not* closed ("closed on another branch: merge it").
-- `changes_since(root, close, rev)`: what differs under records/ and assessments/ between a
-  close commit and `rev` (a commit, or None for the working tree's tracked files), as one
-  `git diff` with the moves matched by record id: `TreeChanges`.
+- `changes_since(root, close, rev)`: what differs in charter.yaml, baselines.yaml, records/ and
+  assessments/ between a close commit and `rev` (a commit, or None for the working tree,
+  untracked and ignored files included), as one `git diff` with the moves matched by record
+  id: `TreeChanges` (added, modified, deleted, and the close's blob of each changed file).
+- `Closes.latest()`: the last close commit in topological order (where "Changed after
+  sign-off" counts from); `Closes.previous(Q)`: the close of the latest quarter before Q.
 - `late_records(rel, quarter, changes) -> list[Late]`: the records of the loaded snapshot `rel`
   that are late for the closed `quarter` given those changes, and the assessment files for it
   added after the close.
