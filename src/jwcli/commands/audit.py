@@ -90,9 +90,13 @@ def status(
     rel = load_valid(opts)
 
     from jwcli import output
+    from jwcli.actions.snapshot import loaded
     from jwcli.analysis.status import status as compute_status
 
-    found = compute_status(rel, today_of(opts))
+    today = today_of(opts)
+    # the closes end measurement grace and settle missed triggers for --check (lifecycle.md)
+    closed = loaded(repo_root(opts), rel, today).closes().closed
+    found = compute_status(rel, today, {q: c.as_of for q, c in closed.items()})
     output.status_report(found, fmt)
     if check and found.overdue_items:
         output.status_overdue(found.overdue_items)
