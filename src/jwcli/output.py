@@ -564,8 +564,13 @@ def status_report(st: Any, fmt: str) -> None:
         out.append(f"  review pack: {due}, {pack}")
     c = st.check_ins
     last = f"last {c.last} ({_days(-c.days_since)})" if c.last else "none held yet"
+    gap = (c.next_due - st.today).days
+    # a due date in the past is overdue, not "next"; missed counts this quarter's only
+    due = "next due today" if gap == 0 else f"next due {c.next_due} ({_days(gap)})"
+    if gap < 0:
+        due = f"OVERDUE since {c.next_due} ({_days(gap)})"
     out.append(
-        f"Check-ins every {c.every_days} days: {last}; missed {c.missed}; next due {c.next_due}"
+        f"Check-ins every {c.every_days} days: {last}; missed this quarter {c.missed}; {due}"
     )
     for title, states in (
         ("Commitments overdue", st.overdue),

@@ -152,6 +152,10 @@ def _kept(entry: RecordEntry, target: RecordEntry) -> Iterable[Finding]:
         now, was = _kept_value(record, field), _kept_value(target.record, field)
         if now == was:
             continue
+        if field in ("trigger", "quarter") and not was:
+            # an escalation that named no trigger (or no quarter) may be superseded by one that
+            # names them: how a step recorded under the earlier rules comes to answer a trigger
+            continue
         if field == "party" and record.kind in PARTY_MAY_CHANGE:
             yield Finding(
                 entry.path,
