@@ -33,7 +33,7 @@ period: 2026-Q2
 amount: 31600.00
 summary: "SCC exit programme: payroll parallel runs for the in-house service"
 """,
-    "2026-11-16-scc-exit-programme-ledger-cut-": """\
+    "2026-11-16-scc-exit-programme-ledger-": """\
 kind: cost
 date: 2026-11-16
 service: finance-procurement
@@ -99,7 +99,8 @@ def _matches(found: dict[str, str], expected: dict[str, str]) -> None:
     assert len(found) == len(expected)
     for prefix, text in expected.items():
         (name,) = [n for n in found if n.startswith(prefix)]
-        assert re.fullmatch(re.escape(prefix) + "[0-9a-f]{8}", name)
+        # the slug is the summary's first words, the tail 8 hex digits of the content's hash
+        assert re.fullmatch(re.escape(prefix) + "[a-z0-9-]*[0-9a-f]{8}", name)
         assert found[name] == text
 
 
