@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jwcli.actions.late import LateQuarter, late_check
-from jwcli.errors import GitProblem
 from jwcli.model.findings import Finding
 from jwcli.model.relationship import (
     BASELINES_FILE,
@@ -93,7 +92,6 @@ def write(
 ) -> str | None:
     """Create the draft's file and commit it (with the charter files of an amendment);
     the commit id, or None with `message` None (--no-commit)."""
-    from jwcli.history import git
     from jwcli.write import records as w
 
     w.write_draft(root, draft)
@@ -102,16 +100,7 @@ def write(
     all_trailers = dict(trailers)
     if plan_.late:
         all_trailers["Jw-Late"] = plan_.late_quarters
-    paths = [draft.path, *plan_.also_commit]
-    try:
-        git.preflight(root, for_write=True)
-    except GitProblem as exc:
-        raise GitProblem(
-            f"{exc.message}\n  {draft.path} was written and kept, but not committed",
-            hint=(f"{exc.hint}; then " if exc.hint else "")
-            + f"commit it: git add -- {' '.join(paths)} && git commit -m '{message}'",
-        ) from None
-    return git.commit_paths(root, paths, message, all_trailers)
+    return w.commit_draft(root, draft, message, all_trailers, plan_.also_commit)
 
 
 def live_measurements(rel: Relationship, kpi: str, period: str) -> list[tuple[str, str]]:

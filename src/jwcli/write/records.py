@@ -927,20 +927,28 @@ def write_draft(root: Path, draft: Draft) -> Path:
     return path
 
 
-def commit_draft(root: Path, draft: Draft, message: str, trailers: Mapping[str, str]) -> str:
-    """Commit only the new file. On a git problem the file stays, and the message says so."""
+def commit_draft(
+    root: Path,
+    draft: Draft,
+    message: str,
+    trailers: Mapping[str, str],
+    also: Sequence[str] = (),
+) -> str:
+    """Commit only the new file (and `also`: the charter an amendment agrees). On a git problem
+    the file stays, and the message says so."""
     from jwcli.history import git
 
+    paths = [draft.path, *also]
     try:
         git.preflight(root, for_write=True)
     except GitProblem as exc:
         raise GitProblem(
             f"{exc.message}\n  {draft.path} was written and kept, but not committed",
             hint=(f"{exc.hint}; then " if exc.hint else "")
-            + f"commit it: git add -- {draft.path} && git commit -m '{message}'",
+            + f"commit it: git add -- {' '.join(paths)} && git commit -m '{message}'",
         ) from None
     # commit_paths' own GitProblem already says the file is kept and whether it is staged.
-    return git.commit_paths(root, [draft.path], message, trailers)
+    return git.commit_paths(root, paths, message, trailers)
 
 
 def problems_as_text(problems: Mapping[str, str], kind: str) -> list[str]:
