@@ -53,6 +53,8 @@ def test_the_county_coffee_named_three_days_late_is_acknowledged_not_answered() 
     county = fired[("slipping-commitments", "scc")]
     assert county["respond_by"] == "2025-07-14"
     assert county["answered_by"] is None
+    # named three days late (17 July): acknowledged, so status stops listing it, not answered
+    assert county["acknowledged_by"] == "2025-07-17-formal-review-county-agency-saving"
     # Meridian's second quarter (level 2, 30 days: by 30 July) was answered at that review.
     meridian = fired[("slipping-for-two-quarters", "meridian")]
     assert meridian["respond_by"] == "2025-07-30"

@@ -54,6 +54,7 @@ TRIGGER_KEYS = {
     "threshold",
     "respond_by",
     "answered_by",
+    "acknowledged_by",
     "provisional",
 }
 BEHAVIOUR_ORDER = [
@@ -178,6 +179,7 @@ def test_json_has_every_documented_key(tmp_path: Path) -> None:
             "threshold": 0.8,
             "respond_by": "2025-10-14",
             "answered_by": None,
+            "acknowledged_by": None,
             "provisional": False,
         }
     ]

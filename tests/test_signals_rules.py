@@ -437,6 +437,19 @@ def test_status_lists_every_quarters_unanswered_triggers_and_warns_about_wrong_n
     assert jw("-C", str(root), "--today", "2025-10-20", "status", "--check").exit_code == 1
 
 
+def test_one_meeting_naming_a_trigger_for_several_parties_is_no_mistake(tmp_path: Path) -> None:
+    # one coffee with north and acme about Q1's slipping-commitments, which fired only for acme:
+    # it answers acme's, and it is not a wrong name (it fired for a party it lists)
+    files = slipping_twice(
+        together=esc("2025-07-05", ["north", "acme"], trigger="slipping-commitments"),
+    )
+    files["baselines.yaml"] = BASELINES
+    root = write_repo(tmp_path, files)
+    st = status(load_checked(root, "2025-10-20"), D("2025-10-20"))
+    assert st.escalation_warnings == ()
+    assert [t.quarter for t in st.unanswered_triggers] == ["2025-Q2"]  # Q1's was answered
+
+
 def test_status_says_due_today_and_counts_long_gaps_between_check_ins(tmp_path: Path) -> None:
     attendees = {"north": ["Ann"], "acme": ["Raj"]}
     files = {

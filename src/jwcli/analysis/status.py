@@ -67,20 +67,20 @@ class CheckIns:
 
 @dataclass(frozen=True, slots=True)
 class EscalationWarning:
-    """An escalation naming a trigger that neither fired nor is at risk for a party it names in
-    the quarter it is about: it answers nothing, probably by mistake."""
+    """An escalation naming a trigger that neither fired nor is at risk, for any party it names,
+    in the quarter it is about: it answers nothing, probably by mistake."""
 
     escalation: str
     trigger: str
-    party: str
+    party: str  # the parties it names, comma-separated
     quarter: Quarter
 
     @property
     def message(self) -> str:
         return (
             f"escalation {self.escalation} names trigger {self.trigger} for {self.party} in "
-            f"{self.quarter}, but it neither fired nor is at risk there; set `quarter` to the "
-            "quarter it is about"
+            f"{self.quarter}, but it neither fired nor is at risk there: check `trigger` and "
+            "`quarter` (the quarter it is about)"
         )
 
 
@@ -309,9 +309,11 @@ def _triggers(
             continue
         about = trig.step_quarter(step, charter, closes)
         for trigger_id in step.triggers:
-            for party in step.parties:
-                if (trigger_id, party, about) not in named:
-                    warnings.append(EscalationWarning(step.id, trigger_id, party, about))
+            # one meeting may take different steps of the ladder for different parties: a
+            # trigger is named by mistake only when it fired for none of the parties listed
+            if not any((trigger_id, party, about) in named for party in step.parties):
+                who = ", ".join(step.parties)
+                warnings.append(EscalationWarning(step.id, trigger_id, who, about))
     return tuple(unanswered), tuple(warnings)
 
 

@@ -233,6 +233,8 @@ class FiredTrigger:
             "threshold": json_number(self.threshold),
             "respond_by": self.respond_by.isoformat(),
             "answered_by": self.answered_by,
+            # named after its respond-by: the step was taken, late (scoring counts it unanswered)
+            "acknowledged_by": self.acknowledged_by,
             "provisional": self.provisional,
         }
 
