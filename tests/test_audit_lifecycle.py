@@ -69,6 +69,11 @@ def test_audit_through_the_lifecycle(story: Path) -> None:
     table = jw("-C", str(root), "audit")
     assert table.exit_code == 0
     assert "Notices:\n  late for 2026-Q2:\n" in table.stdout
+    # under the quarter's heading the line says why, without repeating the rule and quarter
+    late_line = table.stdout.split("late for 2026-Q2:\n", 1)[1].splitlines()[0]
+    assert late_line.startswith(f"    {late_commit[:10]} records/2026-Q2/")
+    assert "late for" not in late_line and ": late:" not in late_line
+    assert "belongs to 2026-Q2" in late_line
     assert "+2026-07-20-late-invoice" in table.stdout  # the commit's records are named
     assert "0 errors, 1 notice" in table.stderr
     assert jw("-C", str(root), "audit", "--strict").exit_code == 1

@@ -520,7 +520,11 @@ def audit_report(report: Any, fmt: str) -> None:
                 late.setdefault(f.quarter, []).append(f)
         for quarter, found in sorted(late.items()):
             out.append(f"  late for {quarter}:")
-            out += [f"    {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in found]
+            for f in found:
+                # under its quarter's heading the rule and "late for Q: " would only repeat it
+                said = _plain(f.message).removeprefix(f"late for {quarter}: ")
+                seen = " (acknowledged)" if f.acknowledged else ""
+                out.append(f"    {f.commit[:10]} {_plain(f.path) or '-'}: {said}{seen}")
         others = [f for f in notices if not (f.rule == "late" and f.quarter)]
         out += [f"  {line(f)}{' (acknowledged)' if f.acknowledged else ''}" for f in others]
         sys.stdout.write("\n".join(out) + "\n")
