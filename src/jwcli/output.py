@@ -600,6 +600,10 @@ def status_report(st: Any, fmt: str) -> None:
         out.append(
             f"  {t.quarter}  {t.trigger}  {t.party}: level {t.level} {_plain(t.name)}, {by}{late}"
         )
+    if st.last_close is not None:
+        late = st.late_since_close
+        out.append(f"Late records since the last sign-off ({st.last_close}): {len(late) or 'none'}")
+        out += [f"  {q}  {visible(path)}: {_plain(why)}" for q, _, path, why in late]
     for w in st.escalation_warnings:
         out.append(f"warning: {_plain(w.message)}")
     sys.stdout.write("\n".join(out) + "\n")

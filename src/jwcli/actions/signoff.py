@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jwcli.actions.snapshot import Snapshot, materialise
 from jwcli.history.closes import Close, TreeChanges, changes_since, late_reasons, record_id
+from jwcli.history.closes import Late as LateRecord
 from jwcli.model.records import AnyRecord
 from jwcli.model.relationship import (
     ASSESSMENTS_DIR,
@@ -330,3 +331,19 @@ def _with_causes(
             causes = [_cause_of(i) for i in items]
         out.append(ChangedFigure(party, figure, was, now, tuple(dict.fromkeys(causes))))
     return tuple(out)
+
+
+def late_since_last_close(snap: Snapshot) -> tuple[Close | None, list[LateRecord]]:
+    """The records committed or written since the latest close commit that are late for some
+    closed quarter (what `jw status` lists: commands.md), with that close; one `git diff`."""
+    from jwcli.history.closes import late_records
+
+    closes = snap.closes()
+    latest = closes.latest()
+    if latest is None:
+        return None, []
+    changes = changes_for(snap, latest)
+    found: list[LateRecord] = []
+    for quarter in sorted(closes.closed):
+        found.extend(late_records(snap.rel, quarter, changes))
+    return latest, found

@@ -100,6 +100,10 @@ class Status:
     escalation_warnings: tuple[EscalationWarning, ...] = ()
     # the unanswered triggers that fail `--check`: missed, and no close commit since
     failing_triggers: tuple[FiredTrigger, ...] = ()
+    # records since the last sign-off that change a closed quarter (filled in from git by the
+    # command: analysis reads no history): (quarter, record id, path, why)
+    late_since_close: tuple[tuple[str, str, str, str], ...] = ()
+    last_close: str | None = None  # "2026-Q1, closed on 2026-08-05"
 
     @property
     def overdue_items(self) -> list[str]:
@@ -180,6 +184,10 @@ class Status:
                     "message": w.message,
                 }
                 for w in self.escalation_warnings
+            ],
+            "late_since_last_close": [
+                {"quarter": q, "id": rid, "path": path, "why": why}
+                for q, rid, path, why in self.late_since_close
             ],
             "overdue": self.overdue_items,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -90,13 +91,21 @@ def status(
     rel = load_valid(opts)
 
     from jwcli import output
+    from jwcli.actions.signoff import late_since_last_close
     from jwcli.actions.snapshot import loaded
     from jwcli.analysis.status import status as compute_status
 
     today = today_of(opts)
     # a close ends its quarter's measurement grace and the misses it acknowledges
-    closes = loaded(repo_root(opts), rel, today).close_days()
-    found = compute_status(rel, today, closes)
+    snap = loaded(repo_root(opts), rel, today)
+    found = compute_status(rel, today, snap.close_days())
+    latest, late = late_since_last_close(snap)
+    if latest is not None:
+        found = dataclasses.replace(
+            found,
+            late_since_close=tuple((str(x.quarter), x.id, x.path, x.reason) for x in late),
+            last_close=f"{latest.quarter}, closed on {latest.committed}",
+        )
     output.status_report(found, fmt)
     if check and found.overdue_items:
         output.status_overdue(found.overdue_items)
