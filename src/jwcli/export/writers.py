@@ -32,7 +32,7 @@ from typing import Any
 
 from jwcli.errors import EnvironmentProblem, UsageError
 from jwcli.export.tables import Cell, Column, Export, Table
-from jwcli.write.files import make_folder, replace_own
+from jwcli.write.files import make_folder, replace_own, umask
 
 FORMATS = ("csv", "json", "xlsx")
 JSON_FILE = "jw-export.json"
@@ -341,18 +341,12 @@ def write_xlsx(
     temp = Path(name)
     try:
         render_xlsx(export, on_progress, target=temp)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets, not exports
+        os.chmod(temp, 0o666 & ~umask())  # mkstemp's 0600 is for secrets, not exports
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return [path]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_export(

@@ -222,6 +222,16 @@ def preflight(root: Path, *, for_write: bool, first_commit: bool = False) -> Non
 # --- writing -----------------------------------------------------------------------------------
 
 
+def _with_trailers(message: str, trailers: Mapping[str, str] | None) -> str:
+    """The commit message with its `Key: value` trailers, each on one line."""
+    if not trailers:
+        return message
+    for key, value in trailers.items():
+        if "\n" in value or ":" in key or "\n" in key:
+            raise ValueError(f"trailer {key!r}: {value!r} must be one line")
+    return message + "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+
+
 def commit_paths(
     root: Path, paths: Sequence[str], message: str, trailers: Mapping[str, str] | None = None
 ) -> str:
@@ -230,12 +240,7 @@ def commit_paths(
     The files are already written; when git refuses, they are kept and the GitProblem says
     whether they are staged, so nothing is lost and the person can finish with `git commit`.
     """
-    body = message
-    if trailers:
-        for key, value in trailers.items():
-            if "\n" in value or ":" in key or "\n" in key:
-                raise ValueError(f"trailer {key!r}: {value!r} must be one line")
-        body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+    body = _with_trailers(message, trailers)
     added = _while_locked(["add", "--", *paths], root, on_purpose=True)
     if added.returncode != 0:
         raise _commit_refused(root, paths, added, staged=False)
@@ -269,12 +274,7 @@ def commit_new_files(
     `update-index --stdin`, which takes them as they are instead of matching each as a pathspec
     (10,000 files: 0.3 s instead of 15 s), and when nothing else was staged the commit takes the
     index as it is; otherwise only these paths are committed, as `commit_paths` does."""
-    body = message
-    if trailers:
-        for key, value in trailers.items():
-            if "\n" in value or ":" in key or "\n" in key:
-                raise ValueError(f"trailer {key!r}: {value!r} must be one line")
-        body += "\n\n" + "\n".join(f"{key}: {value}" for key, value in trailers.items())
+    body = _with_trailers(message, trailers)
     others = run(["diff", "--cached", "--name-only", "-z"], root, check=False).stdout
     listed = "".join(f"{path}\0" for path in paths)
     added = run(

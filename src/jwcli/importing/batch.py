@@ -32,7 +32,7 @@ from jwcli.load.pydantic_errors import findings_from_errors
 from jwcli.model.findings import Finding
 from jwcli.model.records import RECORD_KINDS, AnyRecord
 from jwcli.model.relationship import RECORDS_DIR, RecordEntry, Relationship
-from jwcli.write.files import make_folder, sweep_temp_files
+from jwcli.write.files import make_folder, sweep_temp_files, sync_dir, umask
 from jwcli.write.records import (
     ID_RE,
     MAX_ID,
@@ -428,8 +428,7 @@ def write_plan(root: Path, plan: Plan) -> list[str]:
     staged: list[tuple[Path, Path]] = []
     linked: list[Path] = []
     folders: set[Path] = set()
-    mask = os.umask(0o022)
-    os.umask(mask)
+    mask = umask()
     try:
         for planned in plan.new:
             path = root / planned.draft.path
@@ -458,7 +457,7 @@ def write_plan(root: Path, plan: Plan) -> list[str]:
                 ) from None
             linked.append(path)
         for folder in folders:
-            _sync_dir(folder)
+            sync_dir(folder)
     except BaseException:
         for path in linked:
             path.unlink(missing_ok=True)
@@ -478,15 +477,6 @@ def _flush(paths: Sequence[Path]) -> None:
     for path in paths:
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
-
-
-def _sync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def commit_message(plan: Plan, file_name: str, sha256: str) -> tuple[str, dict[str, str]]:

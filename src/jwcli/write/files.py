@@ -26,7 +26,8 @@ from pathlib import Path
 from jwcli.errors import LinkRefused, RefusedToOverwrite
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's umask (read by setting it and putting it back): new files get 0o666 less it."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -72,7 +73,7 @@ def _temp_beside(path: Path, data: bytes) -> Path:
     try:
         # mkstemp makes the file private (0600); the record is shared work, so give it the
         # permissions any new file would get here.
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, 0o666 & ~umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -84,7 +85,7 @@ def _temp_beside(path: Path, data: bytes) -> Path:
     return Path(name)
 
 
-def _sync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -149,7 +150,7 @@ def create_new(path: Path, data: bytes, *, root: Path | None = None) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-    _sync_dir(path.parent)
+    sync_dir(path.parent)
 
 
 def replace_own(path: Path, data: bytes, *, root: Path | None = None) -> None:
@@ -164,4 +165,4 @@ def replace_own(path: Path, data: bytes, *, root: Path | None = None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _sync_dir(path.parent)
+    sync_dir(path.parent)
