@@ -124,3 +124,17 @@ def test_add_prints_only_what_the_new_record_causes(closed_repo: Path) -> None:
     said = result.stderr
     assert "already in the repository" not in said
     assert said.count("claim cites no evidence") == 1, said
+
+
+def test_warnings_of_a_late_record_are_printed_in_a_closed_quarter(closed_repo: Path) -> None:
+    # a claim for closed 2025-Q3 committed after its close (a late record): its warning is about
+    # a late record, so it is printed, while the 102 signed-off ones stay counted
+    commit_files(
+        closed_repo, {"records/2025-Q3/2025-10-03-claim-late.yaml": _claim("2025-10-03")}, "late"
+    )
+    result = jw("-C", str(closed_repo), "--today", TODAY, "validate")
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, lines
+    assert any(x.startswith("records/2025-Q3/2025-10-03-claim-late.yaml:") for x in lines)
+    assert "102 warnings in closed quarters 2025-Q2, 2025-Q3 not shown" in result.stderr

@@ -318,11 +318,13 @@ def validate(
         done = check_repo(root, today_of(opts), cache=not opts.no_cache, on_progress=tick)
     findings = done.findings
     closed: frozenset[str] = frozenset()
-    if any(may_hide(f) for f in findings):  # git is asked only when the answer matters
+    late: frozenset[str] = frozenset()
+    hideable = {f.quarter for f in findings if may_hide(f) and f.quarter is not None}
+    if hideable:  # git is asked only when the answer matters
         from jwcli.history.closed import closed_quarters
 
-        closed = closed_quarters(root)
-    view = partition(findings, closed, show_all)
+        closed, late = closed_quarters(root, hideable)
+    view = partition(findings, closed, show_all, late)
     output.findings(view.shown, fmt, files=done.files_read, view=view)
     if any(f.is_error or strict for f in view.shown):
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -35,10 +35,18 @@ class Shown:
         return sorted({f.quarter for f in self.hidden if f.quarter is not None})
 
 
-def partition(findings: Sequence[Finding], closed: Collection[str], show_all: bool) -> Shown:
+def partition(
+    findings: Sequence[Finding],
+    closed: Collection[str],
+    show_all: bool,
+    late_paths: Collection[str] = (),
+) -> Shown:
+    """`late_paths`: files added or changed since their quarter closed; their warnings are
+    about late records, printed wherever they belong."""
     done = Shown(closed=frozenset(closed))
+    late = frozenset(late_paths)
     for f in findings:
-        if not show_all and f.quarter in done.closed and may_hide(f):
+        if not show_all and f.quarter in done.closed and may_hide(f) and f.path not in late:
             done.hidden.append(f)
         else:
             done.shown.append(f)

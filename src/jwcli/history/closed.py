@@ -9,16 +9,28 @@ quarters were signed off is incomplete) no quarter counts as closed, so every wa
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from jwcli.errors import GitProblem
 
 
-def closed_quarters(root: Path) -> frozenset[str]:
-    """Labels of the quarters closed in HEAD's history; none when that cannot be known."""
-    from jwcli.history.closes import find_closes
+def closed_quarters(
+    root: Path, asked: Collection[str] = ()
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Labels of the quarters closed in HEAD's history, and the data files that are not as the
+    close of a quarter in `asked` left them (added, moved in or changed since: late records,
+    whose warnings are printed wherever they belong). Nothing when that cannot be known."""
+    from jwcli.history.closes import changes_since, find_closes
 
     try:
-        return frozenset(str(q) for q in find_closes(root).closed)
+        closes = find_closes(root)
+        closed = frozenset(str(q) for q in closes.closed)
+        since: set[str] = set()
+        for quarter, close in closes.closed.items():
+            if str(quarter) in asked:  # one `git diff` per closed quarter that has warnings
+                changes = changes_since(root, close.commit, None)
+                since.update(changes.added, changes.modified)
+        return closed, frozenset(since)
     except GitProblem:
-        return frozenset()
+        return frozenset(), frozenset()
