@@ -277,8 +277,12 @@ def _parties(record: AnyRecord, rel: Relationship) -> frozenset[str] | None:
         if owner is None:
             return None
         found.add(owner)
-    if record.kind in ("meeting", "amendment", "update"):
-        return None  # cadence, governance and commitments reach beyond the named parties
+    if record.kind == "update":
+        # an update moves the figures of the commitment's party (and those it was promised to)
+        target = rel.records.get(getattr(record, "commitment", ""))
+        return _parties(target.record, rel) if target is not None else None
+    if record.kind in ("meeting", "amendment"):
+        return None  # cadence and governance reach beyond the named parties
     return frozenset(found) if found else None
 
 
