@@ -92,6 +92,8 @@ def test_the_repository_is_found_from_the_working_folder(
         "- a list\n",  # not a mapping
         "parties: 3\nkpis: {a: 1}\nfiscal_year_start: 13\neffective: soon\n",  # wrong shapes
         b"\xff\xfe\x00bad",  # not UTF-8
+        "effective: '2025-02-30'\n",  # shaped like a date, not a real one
+        'effective: "2025-04-01\\n"\n',  # a date followed by a newline
     ],
 )
 def test_completion_never_raises_on_a_missing_or_broken_charter(
@@ -108,6 +110,15 @@ def test_completion_never_raises_on_a_missing_or_broken_charter(
     assert complete_kpis(ctx, "x") == []
     quarters = complete_quarters(ctx, "")
     assert quarters == [] or values(quarters)[:2] == ["current", "last"]
+
+
+@pytest.mark.parametrize("today", ["2025-02-30", "2025-08-01\n", "not a date"])
+def test_a_today_that_is_not_a_real_date_falls_back_to_the_clock(
+    tmp_path: Path, today: str
+) -> None:
+    root = write_repo(tmp_path / "rel", {})
+    offered = values(complete_quarters(ctx_for(root, today), ""))
+    assert offered[:2] == ["current", "last"]  # no traceback, quarters from the real clock
 
 
 def _complete(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

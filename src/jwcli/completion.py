@@ -58,9 +58,18 @@ def charter_data(ctx: Any) -> dict[str, Any]:
 
 def _today(ctx: Any) -> dt.date:
     text = _root_params(ctx).get("today") or os.environ.get("JW_TODAY") or ""
-    if isinstance(text, str) and _DATE_RE.match(text):
+    return _date(text) or dt.date.today()
+
+
+def _date(text: Any) -> dt.date | None:
+    """The date a charter or option spells, or None: completion must never fail on a hostile
+    charter (`effective: 2025-02-30`, or a block scalar ending in a newline)."""
+    if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
+        return None
+    try:
         return dt.date.fromisoformat(text)
-    return dt.date.today()
+    except ValueError:
+        return None
 
 
 def _matching(items: Completions, incomplete: str) -> Completions:
@@ -112,9 +121,8 @@ def _quarter_items(data: dict[str, Any], today: dt.date, *, words: bool) -> Comp
     fsm = data.get("fiscal_year_start", 1)
     fsm = fsm if isinstance(fsm, int) and not isinstance(fsm, bool) and 1 <= fsm <= 12 else 1
     effective = data.get("effective")
-    first: Quarter | None = None
-    if isinstance(effective, str) and _DATE_RE.match(effective):
-        first = Quarter.of(dt.date.fromisoformat(effective), fsm)
+    start = _date(effective)
+    first = None if start is None else Quarter.of(start, fsm)
     current = Quarter.of(today, fsm)
     items: Completions = []
     if words:
