@@ -126,3 +126,22 @@ def test_an_out_folder_the_person_chose_outside_the_repository_is_theirs(tmp_pat
     result = jw("-C", str(root), "--today", "2025-10-15", "export", "--out", str(tmp_path / "mine"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "real" / "jw-export.xlsx").is_file()
+
+
+@pytest.mark.parametrize("kind", ["folder", "link to a folder"])
+def test_a_baselines_yaml_that_is_not_a_file_is_reported_not_skipped(
+    tmp_path: Path, kind: str
+) -> None:
+    _outside(tmp_path)  # what the link leads to: a file quoting a secret
+    root = _repo(tmp_path)
+    (root / "baselines.yaml").unlink()
+    if kind == "folder":
+        (root / "baselines.yaml").mkdir()
+    else:
+        os.symlink("../outside", root / "baselines.yaml")
+    for cache in ([], ["--no-cache"]):
+        result = jw("-C", str(root), *cache, "--today", TODAY, "validate")
+        assert result.exit_code == 1, result.output
+        assert SECRET not in result.output
+        expected = "not a regular file" if kind == "folder" else "a symbolic link"
+        assert f"baselines.yaml:1:1: error: {expected}" in result.stdout

@@ -171,7 +171,8 @@ def load_repo(
     try:
         rel.charter = _load_whole(root, CHARTER_FILE, Charter, findings, files)
         rel.files_read += 1
-        if (root / BASELINES_FILE).is_file():
+        # exists, not is_file: a folder or a link named baselines.yaml is reported, not skipped
+        if os.path.lexists(root / BASELINES_FILE):
             rel.baselines = _load_whole(root, BASELINES_FILE, Baselines, findings, files)
             rel.files_read += 1
         _load_records(root, rel, findings, on_progress, files, tree, workers)
