@@ -428,7 +428,15 @@ def single_quoted(text: str) -> str:
 
 quoted_text = st.text(
     st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]), max_size=20
-).filter(lambda s: "\ufeff" not in s and "\ufffe" not in s and "\uffff" not in s)
+).filter(
+    lambda s: (
+        "\ufeff" not in s
+        and "\ufffe" not in s
+        and "\uffff" not in s
+        # bidirectional controls are refused on purpose (they can make text read other than it is)
+        and not any("\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069" for c in s)
+    )
+)
 key_name = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
 
 
