@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
+from jwcli.checks.run import Outcome
 from jwcli.errors import DataInvalid, GitProblem
 from jwcli.history.closes import NO_CLOSES, Closes
 from jwcli.model.findings import Finding
@@ -81,12 +82,19 @@ class Snapshot:
 
 def load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relationship, int]:
     """Load and validate the files under `root`; DataInvalid (with the errors) when any."""
+    done = check_valid(root, today, cache, models=True)
+    assert done.rel is not None  # models=True always loads them
+    return done.rel, len(done.findings)
+
+
+def check_valid(root: Path, today: dt.date, cache: bool = False, models: bool = False) -> Outcome:
+    """Validate the files under `root` (loading the models only when something changed, unless
+    `models`); DataInvalid (with the errors) when any."""
     from jwcli.checks.run import check_repo
     from jwcli.checks.validate import has_errors
 
-    done = check_repo(root, today, cache=cache, models=True)
-    rel, findings = done.rel, done.findings
-    assert rel is not None  # models=True always loads them
+    done = check_repo(root, today, cache=cache, models=models)
+    findings = done.findings
     if has_errors(findings):
         errors: list[Finding] = [f for f in findings if f.is_error]
         raise DataInvalid(
@@ -94,7 +102,17 @@ def load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relatio
             "fix them (`jw validate`) first",
             list(errors),
         )
-    return rel, len(findings)
+    return done
+
+
+def models_of(done: Outcome) -> Relationship:
+    """The models of a validated tree: the ones `check_valid` loaded, else from the cache."""
+    if done.rel is None:
+        from jwcli.load.repo import load_repo
+
+        assert done.tree is not None  # findings without models come only from the cache
+        done.rel = load_repo(Path(done.tree.root), cache=True, tree=done.tree)
+    return done.rel
 
 
 def working_tree(root: Path, today: dt.date, *, cache: bool = False) -> Snapshot:
