@@ -24,7 +24,8 @@ from typing import Any
 
 from jwcli.errors import JwError
 from jwcli.history.closes import NO_CLOSES, Closes
-from jwcli.load.tree import RACY_NS, Tree, stat_path
+from jwcli.load import tree as listing
+from jwcli.load.tree import Tree, stat_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ def git_state(root: Path, tree: Tree, *, dirty: bool) -> GitState | None:
             since = changes_since(root, head, None)
             keys = []
             for path in (*since.added, *since.modified):
-                key = stat_path(f"{tree.root}/{path}", tree.started_ns - RACY_NS)
+                key = stat_path(f"{tree.root}/{path}", tree.started_ns - listing.RACY_NS)
                 if key is None:  # too new to vouch for its content
                     return None
                 keys.append((path, key))
