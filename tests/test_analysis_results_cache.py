@@ -267,3 +267,33 @@ def test_a_tampered_results_file_is_a_miss(
     _settle()
     assert _both_scores(root, loads, *Q2) == (first, 1)
     assert _both_scores(root, loads, *Q2) == (first, 0)  # rewritten by the miss
+
+
+def test_signed_off_figures_are_remembered_by_their_close_commit(
+    tmp_path: Path, isolated_git: Any, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jwcli.analysis import scoring
+
+    root = _repo(tmp_path)
+    assert jw("-C", str(root), *TODAY, "review", "--close").exit_code == 0
+    scored: list[str] = []
+    real = scoring.score_quarter
+
+    def spy(rel: Any, quarter: Any, today: Any, *rest: Any) -> Any:
+        scored.append(str(quarter))
+        return real(rel, quarter, today, *rest)
+
+    monkeypatch.setattr(scoring, "score_quarter", spy)
+    second = R + "cl-late-2.yaml"
+    expected = []
+    for path in (LATE, second):
+        # each late claim changes the data: the scorecard is computed again, and the figures
+        # as signed off are computed only the first time
+        (root / path).write_text(LATE_CLAIM.replace("Late claim", path))
+        _settle()
+        scored.clear()
+        code, warm = _score(root, *Q2)
+        assert code == 0 and json.loads(warm)["signed_off"]["changed"]
+        expected.append(len(scored))
+        assert (code, warm) == _score(root, *Q2, cache_on=False)
+    assert expected == [2, 1]

@@ -173,6 +173,7 @@ def _review_working_tree(request: ReviewRequest, today: dt.date) -> ReviewResult
         state.when,
         False,
         state.dirty,
+        cache=True,
         _closes=state.closes,
     )
     with snap:

@@ -48,7 +48,9 @@ def score(
         if state is None:
             snap = loaded(root, rel, today)
         else:
-            snap = Snapshot(root, rel, 0, today, state.in_git, state.head, state.when, False, False)
+            snap = Snapshot(
+                root, rel, 0, today, state.in_git, state.head, state.when, False, False, True
+            )
             snap._closes = state.closes
         card = score_quarter(rel, quarter, today, snap.close_days())
         sign_off = signed_off(snap, quarter, card)

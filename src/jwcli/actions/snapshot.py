@@ -43,6 +43,7 @@ class Snapshot:
     commit_date: dt.date | None
     from_revision: bool  # the files were read from git objects, not the working tree
     dirty: bool  # the working tree differs from HEAD outside reviews/ (working tree only)
+    cache: bool = False  # results may be read from and kept in .jw/cache/ (load/results.py)
     _closes: Closes | None = None
     memo: dict[object, object] = field(default_factory=dict)  # results workflows share
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)

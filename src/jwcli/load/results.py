@@ -11,8 +11,9 @@ Scorecards are stored pickled inside the MAC'd file and unpickled with an allow-
 result classes and the value types they hold, as the model cache does.
 
 One file per command and set of options (the quarter asked for, the formats, the date): a later
-state of the repository replaces the entry rather than adding one, and at most `KEEP` files are
-kept (the oldest are removed), so the cache does not grow with every `--today` tried.
+state of the repository replaces the entry rather than adding one, and at most `KEEP` files of
+each command are kept (the oldest are removed), so the cache does not grow with every `--today`
+tried.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from typing import Any
 
 from jwcli.load import cache as store
 
-KEEP = 16
+# How many entries of each command are kept (the oldest written go first): a review's files
+# are a few MB at 100,000 records, a scorecard a few hundred KB; one signed-off scorecard per
+# closed quarter (ten years of quarters) is reused by every later run.
+KEEP = {"review": 8, "score": 16, "signed-off": 64}
 _PREFIX = "results-"
 
 # What a stored scorecard may be made of (a forged file cannot run code even with the MAC).
@@ -93,25 +97,27 @@ def keep(
     """Store `value` (builtins only: bytes, str, int, tuples, lists, dicts) for a later `find`."""
     name = _name(command, options)
     if store.write(root, name, {"key": _digest((code_key(), key)), "value": value}, plain=True):
-        _prune(root, name)
+        _prune(root, command, name)
 
 
-def _prune(root: str, kept: str) -> None:
+def _prune(root: str, command: str, kept: str) -> None:
     folder = store.cache_dir(root)
     if folder is None:
         return
+    prefix = f"{_PREFIX}{command}-"
+    limit = KEEP.get(command, 8)
     try:
-        names = [n for n in os.listdir(folder) if n.startswith(_PREFIX) and n != kept]
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n != kept]
     except OSError:
         return
-    if len(names) < KEEP:
+    if len(names) < limit:
         return
     aged: list[tuple[int, str]] = []
     for name in names:
         with contextlib.suppress(OSError):
             aged.append((os.lstat(os.path.join(folder, name)).st_mtime_ns, name))
     aged.sort()
-    for _, name in aged[: len(aged) - KEEP + 1]:
+    for _, name in aged[: len(aged) - limit + 1]:
         with contextlib.suppress(OSError):
             os.unlink(os.path.join(folder, name))
 
