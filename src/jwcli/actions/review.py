@@ -159,13 +159,12 @@ def _review_working_tree(request: ReviewRequest, today: dt.date) -> ReviewResult
             value = {"quarter": str(quarter), "files": files}
             results.keep(tree.root, "review", options, key, value)
 
-    rel = models_of(done)
     if state is None:
-        with working_tree(request.root, today, cache=True) as snap:
+        with working_tree(request.root, today, done=done) as snap:
             return _render(request, snap)
     snap = Snapshot(
         request.root,
-        rel,
+        models_of(done),
         len(done.findings),
         today,
         state.in_git,

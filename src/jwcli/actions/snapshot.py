@@ -116,11 +116,16 @@ def models_of(done: Outcome) -> Relationship:
     return done.rel
 
 
-def working_tree(root: Path, today: dt.date, *, cache: bool = False) -> Snapshot:
-    """The files as they are in the working tree (untracked ones included)."""
+def working_tree(
+    root: Path, today: dt.date, *, cache: bool = False, done: Outcome | None = None
+) -> Snapshot:
+    """The files as they are in the working tree (untracked ones included). `done`: the tree
+    `check_valid` validated already (its models are loaded now if they were not)."""
     from jwcli.history import git
 
-    rel, warnings = load_valid(root, today, cache)
+    if done is None:
+        done = check_valid(root, today, cache, models=True)
+    rel, warnings = models_of(done), len(done.findings)
     in_git = git.toplevel(root) is not None
     head = git.head_commit(root) if in_git else None
     when = git.commit_date(root, head) if head else None

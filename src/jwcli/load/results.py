@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import marshal
 import os
 import pickle
 from pathlib import Path
@@ -55,22 +54,24 @@ def code_key() -> bytes:
     if _code_key is None:
         digest = hashlib.blake2b(store.version_key(), digest_size=16)
         package = Path(__file__).resolve().parent.parent
-        for folder, dirs, files in sorted(os.walk(package)):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, package).encode("utf-8", "surrogateescape"))
-                try:
-                    digest.update(Path(path).read_bytes())
-                except OSError:
-                    digest.update(b"?")
+        paths: list[str] = []
+        for folder, dirs, files in os.walk(package):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]  # compiled: rewritten at will
+            paths.extend(os.path.join(folder, name) for name in files)
+        for path in sorted(paths):
+            digest.update(os.path.relpath(path, package).encode("utf-8", "surrogateescape"))
+            try:
+                digest.update(Path(path).read_bytes())
+            except OSError:
+                digest.update(b"?")
         _code_key = digest.digest()
     return _code_key
 
 
 def _digest(parts: tuple[Any, ...]) -> bytes:
-    # marshal writes the same bytes for the same builtins (str, int, bytes, None, tuples)
-    return hashlib.blake2b(marshal.dumps(parts), digest_size=32).digest()
+    # repr of builtins (str, bytes, int, bool, None, tuples) is canonical; marshal is not: it
+    # writes an object shared elsewhere in the process as a back-reference
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=32).digest()
 
 
 def _name(command: str, options: tuple[Any, ...]) -> str:
