@@ -297,3 +297,15 @@ def test_signed_off_figures_are_remembered_by_their_close_commit(
         expected.append(len(scored))
         assert (code, warm) == _score(root, *Q2, cache_on=False)
     assert expected == [2, 1]
+
+
+def test_another_jw_does_not_take_the_results_of_this_one(
+    tmp_path: Path, isolated_git: Any, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(tmp_path)
+    first, _ = _both_scores(root, loads, *Q2)
+    assert _both_scores(root, loads, *Q2) == (first, 0)
+    # an upgrade that changes only the analysis (or a template) changes jw's code key
+    monkeypatch.setattr(results, "_code_key", b"jw with other scoring rules")
+    assert _both_scores(root, loads, *Q2) == (first, 1)
+    assert _both_scores(root, loads, *Q2) == (first, 0)
