@@ -309,3 +309,14 @@ def test_another_jw_does_not_take_the_results_of_this_one(
     monkeypatch.setattr(results, "_code_key", b"jw with other scoring rules")
     assert _both_scores(root, loads, *Q2) == (first, 1)
     assert _both_scores(root, loads, *Q2) == (first, 0)
+
+
+def test_a_key_digests_the_same_however_its_values_are_shared() -> None:
+    # Two runs build equal keys from objects shared differently (a string the command line
+    # also holds, or one object twice): the digest must depend only on the values, or every
+    # run in a new process is a miss.
+    day = "2025-10-15"
+    fresh = "".join(["2025-", "10-15"])
+    assert fresh == day and fresh is not day
+    assert results._digest((day, day)) == results._digest((day, fresh))
+    assert results._name("score", ("2025-Q2", day)) == results._name("score", ("2025-Q2", fresh))

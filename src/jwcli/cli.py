@@ -306,9 +306,11 @@ def check_valid(opts: Options, *, models: bool = False) -> Any:
 
 def models_of(done: Any) -> Any:
     """The `Relationship` of a tree `check_valid` validated (loaded now if it was not)."""
+    from jwcli import output
     from jwcli.actions.snapshot import models_of as load
 
-    rel = load(done)
+    with output.progress("Reading files") as tick:
+        rel = load(done, tick)
     gc.freeze()  # as in load_valid
     return rel
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -106,13 +107,15 @@ def check_valid(root: Path, today: dt.date, cache: bool = False, models: bool = 
     return done
 
 
-def models_of(done: Outcome) -> Relationship:
+def models_of(
+    done: Outcome, on_progress: Callable[[int, int], None] | None = None
+) -> Relationship:
     """The models of a validated tree: the ones `check_valid` loaded, else from the cache."""
     if done.rel is None:
         from jwcli.load.repo import load_repo
 
         assert done.tree is not None  # findings without models come only from the cache
-        done.rel = load_repo(Path(done.tree.root), cache=True, tree=done.tree)
+        done.rel = load_repo(Path(done.tree.root), on_progress, cache=True, tree=done.tree)
     return done.rel
 
 
