@@ -320,3 +320,14 @@ def test_a_key_digests_the_same_however_its_values_are_shared() -> None:
     assert fresh == day and fresh is not day
     assert results._digest((day, day)) == results._digest((day, fresh))
     assert results._name("score", ("2025-Q2", day)) == results._name("score", ("2025-Q2", fresh))
+
+
+def test_outside_git_the_results_are_remembered_too(tmp_path: Path, loads: list[int]) -> None:
+    root = write_repo(tmp_path / "plain", FILES)
+    _settle()
+    out = tmp_path / "out"
+    first, made = _both_reviews(root, out / "1", loads, "-q", "2025-Q2", "--format", "md")
+    assert made == 1 and b"history" in first["review.md"].lower()
+    assert _both_reviews(root, out / "2", loads, "-q", "2025-Q2", "--format", "md") == (first, 0)
+    scored, made = _both_scores(root, loads, *Q2)
+    assert _both_scores(root, loads, *Q2) == (scored, 0)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jwcli.errors import JwError
 from jwcli.history.closes import NO_CLOSES, Closes
 from jwcli.load import tree as listing
 from jwcli.load.tree import Tree, stat_path
@@ -67,7 +66,10 @@ def git_state(root: Path, tree: Tree, *, dirty: bool) -> GitState | None:
                     return None
                 keys.append((path, key))
             changed = (since.added, since.modified, since.deleted, since.before, tuple(keys))
-    except JwError:
+    except Exception:
+        # the key is an optimisation: git that cannot be read means no cache, and the command
+        # meets the same problem (or none, for an open quarter that reads no history) where it
+        # would have without one
         return None
     parts = (head, is_dirty, tags, _closes_parts(closes), changed)
     return GitState(True, head, when, is_dirty, closes, parts)

@@ -107,9 +107,7 @@ def check_valid(root: Path, today: dt.date, cache: bool = False, models: bool = 
     return done
 
 
-def models_of(
-    done: Outcome, on_progress: Callable[[int, int], None] | None = None
-) -> Relationship:
+def models_of(done: Outcome, on_progress: Callable[[int, int], None] | None = None) -> Relationship:
     """The models of a validated tree: the ones `check_valid` loaded, else from the cache."""
     if done.rel is None:
         from jwcli.load.repo import load_repo
