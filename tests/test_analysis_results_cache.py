@@ -180,6 +180,13 @@ def test_a_close_and_a_late_record_after_it(
     assert changed and all(c["causes"] == ["cl-late"] for c in changed)
     assert _both_scores(root, loads, *Q2) == (late, 0)
 
+    # an open quarter beside the closed one: remembered without reading the working tree's
+    # changes (they concern only the closed quarter's sign-off)
+    q1 = ("--quarter", "2025-Q1", "--format", "json")
+    open_quarter, made = _both_scores(root, loads, *q1)
+    assert made == 1 and json.loads(open_quarter)["signed_off"] is None
+    assert _both_scores(root, loads, *q1) == (open_quarter, 0)
+
     # committed: the data is the same but HEAD moved
     commit_files(root, {}, "Late claim", date="2025-10-14T09:00:00+01:00")
     _settle()

@@ -94,7 +94,9 @@ def score_command(
     if cache and tree is not None and tree.settled:
         # the history is part of the key even for an open quarter: simpler than telling them
         # apart before the charter (and its fiscal year) is loaded
-        state = git_state(root, tree, dirty=False)
+        # an explicit quarter is known without the charter: if it is not closed, its score
+        # reads no diff of the working tree (`last` and `current` need the fiscal year)
+        state = git_state(root, tree, dirty=False, only=Quarter.from_argument(quarter))
         if state is not None:
             key = (tree.fingerprint, options, state.parts)
             found = results.find(tree.root, "score", options, key)
