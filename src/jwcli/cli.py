@@ -274,22 +274,45 @@ def load_valid(opts: Options) -> Any:
 
     Returns the `Relationship`. Warnings never block (commands.md).
     """
-    from jwcli import output
-    from jwcli.checks.run import check_repo
-
-    with output.progress("Reading files") as tick:
-        done = check_repo(
-            repo_root(opts), today_of(opts), cache=not opts.no_cache, models=True, on_progress=tick
-        )
-    findings = done.findings
-    if any(f.is_error for f in findings):
-        output.findings([f for f in findings if f.is_error], "text", files=done.files_read)
-        raise typer.Exit(int(ExitCode.FINDINGS))
+    done = check_valid(opts, models=True)
     # The loaded models live until the command ends; sparing the collector full passes over
     # them made `jw score` on 100k records 4.4 -> 3.9 s. JwGroup unfreezes when the command
     # returns, so in-process callers (tests) free them as usual.
     gc.freeze()
     return done.rel
+
+
+def check_valid(opts: Options, *, models: bool = False) -> Any:
+    """Validate the repository for an analysing command; print the findings and exit 1 on
+    errors. Returns the `checks.run.Outcome`: its models are loaded only when the tree changed
+    since the last run, or with `models` (`actions.snapshot.models_of` loads them later)."""
+    from jwcli import output
+    from jwcli.checks.run import check_repo
+
+    with output.progress("Reading files") as tick:
+        done = check_repo(
+            repo_root(opts),
+            today_of(opts),
+            cache=not opts.no_cache,
+            models=models,
+            on_progress=tick,
+        )
+    findings = done.findings
+    if any(f.is_error for f in findings):
+        output.findings([f for f in findings if f.is_error], "text", files=done.files_read)
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    return done
+
+
+def models_of(done: Any) -> Any:
+    """The `Relationship` of a tree `check_valid` validated (loaded now if it was not)."""
+    from jwcli import output
+    from jwcli.actions.snapshot import models_of as load
+
+    with output.progress("Reading files") as tick:
+        rel = load(done, tick)
+    gc.freeze()  # as in load_valid
+    return rel
 
 
 @app.command()

@@ -14,10 +14,11 @@ import dataclasses
 import datetime as dt
 import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jwcli.actions.remember import GitState
 from jwcli.actions.snapshot import Snapshot, data_dirty, revision, working_tree
 from jwcli.errors import (
     EnvironmentProblem,
@@ -127,8 +128,91 @@ def review(request: ReviewRequest) -> ReviewResult:
             raise GitProblem(f"--as-of needs git history, and {root} is not in a git repository")
         with revision(root, request.as_of, request.today) as snap:
             return _render(request, snap)
-    with working_tree(root, request.today or dt.date.today(), cache=request.cache) as snap:
-        return _render(request, snap)
+    return _review_working_tree(request, request.today or dt.date.today())
+
+
+def _review_working_tree(request: ReviewRequest, today: dt.date) -> ReviewResult:
+    """The pack of the working tree: the files written by an earlier run on the same inputs
+    (actions/remember.py says which), else rendered (and remembered). Never for `--close`, which
+    commits what it writes, nor `--as-of`."""
+    from jwcli.actions.remember import git_state
+    from jwcli.actions.snapshot import check_valid, models_of
+    from jwcli.load import results
+
+    if not request.cache:
+        with working_tree(request.root, today) as snap:
+            return _render(request, snap)
+    done = check_valid(request.root, today, cache=True)
+    tree = done.tree
+    state = git_state(request.root, tree, dirty=True) if tree and tree.settled else None
+    remember = None
+    if tree is not None and state is not None:
+        options = (request.quarter or "", request.formats, today.isoformat())
+        key = (tree.fingerprint, options, state.parts)
+        found = results.find(tree.root, "review", options, key)
+        if found is not None:
+            written = _remembered(request, found, state, today, len(done.findings))
+            if written is not None:
+                return written
+
+        def remember(quarter: Quarter, files: dict[str, bytes]) -> None:
+            value = {"quarter": str(quarter), "files": files}
+            results.keep(tree.root, "review", options, key, value)
+
+    if state is None:
+        with working_tree(request.root, today, done=done) as snap:
+            return _render(request, snap)
+    snap = Snapshot(
+        request.root,
+        models_of(done),
+        len(done.findings),
+        today,
+        state.in_git,
+        state.head,
+        state.when,
+        False,
+        state.dirty,
+        cache=True,
+        _closes=state.closes,
+    )
+    with snap:
+        return _render(request, snap, remember)
+
+
+def _remembered(
+    request: ReviewRequest,
+    found: dict[str, object],
+    state: GitState,
+    today: dt.date,
+    warnings: int,
+) -> ReviewResult | None:
+    """Write the files an earlier run rendered on the same inputs (None if the entry is not
+    what `remember` stores), refusing what `_render` refuses before it writes."""
+    quarter = Quarter.from_label(str(found.get("quarter")))
+    files = found.get("files")
+    if (
+        quarter is None
+        or type(files) is not dict
+        or not all(type(k) is str and type(v) is bytes for k, v in files.items())
+        or not _rendered_all(files, request.formats)
+    ):
+        return None
+    root = request.root
+    default_folder = root / REVIEWS_DIR / str(quarter)
+    folder = request.out if request.out is not None else default_folder
+    close = state.closes.closed.get(quarter)
+    if close is not None and _same_folder(folder, default_folder):
+        raise _closed_pack(quarter, close)
+    _check_chromium(request.formats, False)
+    source = Source(state.in_git, state.head, state.when, state.dirty, False)
+    result = ReviewResult(quarter, folder, source=source, warnings=warnings)
+    result.written = write_rendered(files, folder, request.formats, today, root=root)
+    return result
+
+
+def _rendered_all(files: dict[str, bytes], formats: Sequence[str]) -> bool:
+    wanted = {"html" if f == "pdf" else f for f in formats}
+    return wanted <= files.keys()
 
 
 def _check_close_request(request: ReviewRequest, in_git: bool) -> None:
@@ -164,7 +248,11 @@ def _quarter(request: ReviewRequest, snap: Snapshot) -> Quarter:
     return require_started(parsed, snap.today, fsm)
 
 
-def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
+def _render(
+    request: ReviewRequest,
+    snap: Snapshot,
+    remember: Callable[[Quarter, dict[str, bytes]], None] | None = None,
+) -> ReviewResult:
     from jwcli.analysis.charter_state import is_draft
     from jwcli.render.review import NO_AUDIT, build_review
 
@@ -188,24 +276,11 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
                 hint="merge the branch that closed it, or ask who moved the tag",
             )
     elif close is not None and _same_folder(folder, default_folder):
-        raise RefusedToOverwrite(
-            f"the review of {quarter} is closed ({_marked(close)}): its pack is the signed-off "
-            "record and jw does not rewrite it",
-            hint="render a copy elsewhere with --out DIR",
-        )
+        raise _closed_pack(quarter, close)
     formats = request.formats
     if request.close:
         formats = _present_formats(folder, formats)
-    if "pdf" in formats:
-        from jwcli.render.browser import find_chromium
-
-        if find_chromium() is None:
-            raise EnvironmentProblem(
-                "--format pdf needs Chromium (or Chrome), which is not installed or not on PATH",
-                hint="install it (Debian/Ubuntu: `apt-get install chromium`), set JW_CHROMIUM "
-                "to its path, or leave pdf out and print review.html from a browser"
-                + (" (and delete the old review.pdf)" if request.close else ""),
-            )
+    _check_chromium(formats, request.close)
     if snap.in_git and snap.commit:
         audit = _audit_view(root, snap.commit, quarter, fsm, closes)
     elif snap.in_git:
@@ -224,7 +299,10 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
     if request.close:
         result.unmeasured = _unmeasured(rel, quarter)
         result.draft_charter = draft
-    result.written = write_pack(pack, folder, formats, root=root)
+    rendered = render_files(pack, formats)
+    result.written = write_rendered(rendered, folder, formats, pack.cover.today, root=root)
+    if remember is not None:
+        remember(quarter, rendered)
     if request.close:
         from jwcli.history import git
 
@@ -244,6 +322,27 @@ def _render(request: ReviewRequest, snap: Snapshot) -> ReviewResult:
         git.tag(root, tag, f"Review of {quarter} closed: the sign-off point for its records")
         result.tag = tag
     return result
+
+
+def _closed_pack(quarter: Quarter, close: Close) -> RefusedToOverwrite:
+    return RefusedToOverwrite(
+        f"the review of {quarter} is closed ({_marked(close)}): its pack is the signed-off "
+        "record and jw does not rewrite it",
+        hint="render a copy elsewhere with --out DIR",
+    )
+
+
+def _check_chromium(formats: Sequence[str], close: bool) -> None:
+    if "pdf" in formats:
+        from jwcli.render.browser import find_chromium
+
+        if find_chromium() is None:
+            raise EnvironmentProblem(
+                "--format pdf needs Chromium (or Chrome), which is not installed or not on PATH",
+                hint="install it (Debian/Ubuntu: `apt-get install chromium`), set JW_CHROMIUM "
+                "to its path, or leave pdf out and print review.html from a browser"
+                + (" (and delete the old review.pdf)" if close else ""),
+            )
 
 
 def real_today() -> dt.date:
@@ -377,10 +476,21 @@ def write_pack(
 ) -> list[Path]:
     """Write the requested formats into `folder` (jw's own files: replaced atomically); never
     through a symbolic link inside the repository at `root`."""
+    return write_rendered(render_files(pack, formats), folder, formats, pack.cover.today, root=root)
+
+
+def write_rendered(
+    rendered: dict[str, bytes],
+    folder: Path,
+    formats: Sequence[str],
+    today: dt.date,
+    *,
+    root: Path | None = None,
+) -> list[Path]:
+    """Write the formats `render_files` gave (the PDF printed from its HTML as of `today`)."""
     from jwcli.write.files import make_folder, replace_own
 
     make_folder(folder, root)
-    rendered = render_files(pack, formats)
     written: list[Path] = []
     for fmt in ("md", "html", "json"):
         if fmt in formats:
@@ -392,12 +502,12 @@ def write_pack(
 
         pdf = folder / FILE_NAMES["pdf"]
         if "html" in formats:
-            print_pdf(folder / FILE_NAMES["html"], pdf, pack.cover.today)
+            print_pdf(folder / FILE_NAMES["html"], pdf, today)
         else:
             with tempfile.TemporaryDirectory(prefix="jw-review-") as tmp:
                 html = Path(tmp) / FILE_NAMES["html"]
                 html.write_bytes(rendered["html"])
-                print_pdf(html, pdf, pack.cover.today)
+                print_pdf(html, pdf, today)
         written.append(pdf)
     return written
 

@@ -9,6 +9,7 @@ one extra scoring, not a second load of the repository. An open quarter costs no
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,7 @@ def _quarter_sign_off(
             then_closes = {
                 c.quarter: c.as_of for c in snap.closes().closed.values() if c.order <= close.order
             }
-            then = score_quarter(then_rel, quarter, close.as_of, then_closes)
+            then = _figures_at_close(snap, close, then_rel, then_closes)
             figures = differences(then, now)
     changed = _with_causes(figures, items)
     signed = SignedOff(
@@ -154,6 +155,34 @@ def changed_after(snap: Snapshot, until: Quarter | None = None) -> list[ChangeIt
         if result is not None:
             found.extend(item for item in result.items if item.path not in reported)
     return found
+
+
+def _figures_at_close(
+    snap: Snapshot, close: Close, then_rel: Relationship, then_closes: dict[Quarter, dt.date]
+) -> Scorecard:
+    """The closed quarter's scorecard as signed off: the close commit's data as of its
+    `Jw-Today`, with the closes made by then. Nothing after the close changes it, so it is
+    remembered by (close commit, jw's code) when the snapshot may use the cache (lifecycle.md,
+    "Keeping it fast"): a later change costs one scoring, not two."""
+    from jwcli.analysis.scoring import score_quarter
+    from jwcli.load import results
+
+    quarter = close.quarter
+    options = (close.commit, str(quarter))
+    key = (
+        close.as_of.isoformat(),
+        tuple(sorted((str(q), d.isoformat()) for q, d in then_closes.items())),
+    )
+    root = str(snap.root)
+    if snap.cache:
+        found = results.find(root, "signed-off", options, key)
+        card = results.unpack_objects(found.get("card")) if found is not None else None
+        if type(card) is Scorecard:
+            return card
+    card = score_quarter(then_rel, quarter, close.as_of, then_closes)
+    if snap.cache:
+        results.keep(root, "signed-off", options, key, {"card": results.pack_objects(card)})
+    return card
 
 
 # --- the state at the close --------------------------------------------------------------------

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
+from jwcli.checks.run import Outcome
 from jwcli.errors import DataInvalid, GitProblem
 from jwcli.history.closes import NO_CLOSES, Closes
 from jwcli.model.findings import Finding
@@ -42,6 +44,7 @@ class Snapshot:
     commit_date: dt.date | None
     from_revision: bool  # the files were read from git objects, not the working tree
     dirty: bool  # the working tree differs from HEAD outside reviews/ (working tree only)
+    cache: bool = False  # results may be read from and kept in .jw/cache/ (load/results.py)
     _closes: Closes | None = None
     memo: dict[object, object] = field(default_factory=dict)  # results workflows share
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
@@ -81,12 +84,19 @@ class Snapshot:
 
 def load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relationship, int]:
     """Load and validate the files under `root`; DataInvalid (with the errors) when any."""
+    done = check_valid(root, today, cache, models=True)
+    assert done.rel is not None  # models=True always loads them
+    return done.rel, len(done.findings)
+
+
+def check_valid(root: Path, today: dt.date, cache: bool = False, models: bool = False) -> Outcome:
+    """Validate the files under `root` (loading the models only when something changed, unless
+    `models`); DataInvalid (with the errors) when any."""
     from jwcli.checks.run import check_repo
     from jwcli.checks.validate import has_errors
 
-    done = check_repo(root, today, cache=cache, models=True)
-    rel, findings = done.rel, done.findings
-    assert rel is not None  # models=True always loads them
+    done = check_repo(root, today, cache=cache, models=models)
+    findings = done.findings
     if has_errors(findings):
         errors: list[Finding] = [f for f in findings if f.is_error]
         raise DataInvalid(
@@ -94,14 +104,29 @@ def load_valid(root: Path, today: dt.date, cache: bool = False) -> tuple[Relatio
             "fix them (`jw validate`) first",
             list(errors),
         )
-    return rel, len(findings)
+    return done
 
 
-def working_tree(root: Path, today: dt.date, *, cache: bool = False) -> Snapshot:
-    """The files as they are in the working tree (untracked ones included)."""
+def models_of(done: Outcome, on_progress: Callable[[int, int], None] | None = None) -> Relationship:
+    """The models of a validated tree: the ones `check_valid` loaded, else from the cache."""
+    if done.rel is None:
+        from jwcli.load.repo import load_repo
+
+        assert done.tree is not None  # findings without models come only from the cache
+        done.rel = load_repo(Path(done.tree.root), on_progress, cache=True, tree=done.tree)
+    return done.rel
+
+
+def working_tree(
+    root: Path, today: dt.date, *, cache: bool = False, done: Outcome | None = None
+) -> Snapshot:
+    """The files as they are in the working tree (untracked ones included). `done`: the tree
+    `check_valid` validated already (its models are loaded now if they were not)."""
     from jwcli.history import git
 
-    rel, warnings = load_valid(root, today, cache)
+    if done is None:
+        done = check_valid(root, today, cache, models=True)
+    rel, warnings = models_of(done), len(done.findings)
     in_git = git.toplevel(root) is not None
     head = git.head_commit(root) if in_git else None
     when = git.commit_date(root, head) if head else None

@@ -30,6 +30,9 @@ class Outcome:
     findings: list[Finding]
     files_read: int
     rel: Relationship | None  # None when the findings came from the unchanged-tree short-cut
+    # the listing the findings are for, when the cache was used; with `rel` None it still holds
+    # every stat key, so the models can be loaded later (`load_repo(..., tree=tree)`)
+    tree: Tree | None = None
 
 
 def _as_tuple(f: Finding) -> tuple[Any, ...]:
@@ -79,11 +82,11 @@ def _check_repo(
                 findings, files_read = [], -1
             if files_read >= 0:
                 if not models:
-                    return Outcome(findings, files_read, None)
+                    return Outcome(findings, files_read, None, tree)
                 from jwcli.load.repo import load_repo
 
                 rel = load_repo(root, on_progress, cache=True, tree=tree)
-                return Outcome(findings, rel.files_read, rel)
+                return Outcome(findings, rel.files_read, rel, tree)
 
     from jwcli.checks.paths import attachment_problem
     from jwcli.checks.validate import validate
@@ -102,7 +105,7 @@ def _check_repo(
         checked = [(text, attachment_problem(root, text)) for text in texts]
         rows = [_as_tuple(f) for f in findings]
         store.store_findings(tree, today.isoformat(), rows, rel.files_read, checked)
-    return Outcome(findings, rel.files_read, rel)
+    return Outcome(findings, rel.files_read, rel, tree if cached else None)
 
 
 # How many records may have changed since the incremental state was written before it is written

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jwcli.cli import app, load_valid, options, repo_root, today_of
+from jwcli.cli import app, check_valid, models_of, options, repo_root, today_of
 from jwcli.completion import complete_parties, complete_quarters
 from jwcli.errors import UsageError
 from jwcli.quarters import QUARTER_SPELLINGS, check_quarter_argument
@@ -44,17 +44,19 @@ def score(
     check_quarter_argument(quarter)
     opts = options(ctx)
     today = today_of(opts)
-    rel = load_valid(opts)
+    done = check_valid(opts)
 
     from jwcli import output
-    from jwcli.actions.score import score as score_with_sign_off
-    from jwcli.analysis.quarters import parse_quarter_argument, require_started
+    from jwcli.actions.score import narrowed, score_command
 
-    charter = rel.charter
-    chosen = parse_quarter_argument(quarter, today, charter.fiscal_year_start)
-    assert chosen is not None  # the spelling was checked above
-    require_started(chosen, today, charter.fiscal_year_start)
-    parties = charter.party_ids()
+    result, parties = score_command(
+        repo_root(opts),
+        done,
+        quarter,
+        today,
+        cache=not opts.no_cache,
+        load=lambda: models_of(done),
+    )
     if party is not None and party not in parties:
         from jwcli.suggest import did_you_mean
 
@@ -62,11 +64,11 @@ def score(
             f"unknown party `{party}`{did_you_mean(party, parties)}; "
             f"choose one of: {', '.join(parties)}"
         )
-    result = score_with_sign_off(repo_root(opts), rel, chosen, today, party)
-    card = result.card
+    shown = narrowed(result, party)
+    card, signed_off = shown.card, shown.signed_off
     if fmt == "json":
-        output.scorecard_json(card, result.signed_off)
+        output.scorecard_json(card, signed_off)
     elif fmt == "csv":
         output.scorecard_csv(card)
     else:
-        output.scorecard_table(card, explain=explain, signed_off=result.signed_off)
+        output.scorecard_table(card, explain=explain, signed_off=signed_off)
