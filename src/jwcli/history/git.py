@@ -414,15 +414,21 @@ def git_dir(root: Path) -> Path:
 
 def tags(root: Path, prefix: str) -> dict[str, str]:
     """Tags under `refs/tags/<prefix>`, name -> the commit each marks (annotated tags peeled)."""
+    return {name: commit for name, (_, commit) in tag_objects(root, prefix).items() if commit}
+
+
+def tag_objects(root: Path, prefix: str) -> dict[str, tuple[str, str | None]]:
+    """Tags under `refs/tags/<prefix>`: name -> (the object the ref names, the commit it marks
+    once peeled, None when it marks no commit)."""
     fmt = "%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)"
     proc = run(["for-each-ref", f"--format={fmt}", f"refs/tags/{prefix}"], root)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str | None]] = {}
     for line in proc.stdout.splitlines():
         name, obj, peeled, kind, peeled_kind = line.split("\0")
         if kind == "commit":
-            found[name] = obj
-        elif peeled_kind == "commit":
-            found[name] = peeled
+            found[name] = (obj, obj)
+        else:
+            found[name] = (obj, peeled if peeled_kind == "commit" else None)
     return found
 
 
@@ -794,6 +800,40 @@ def review_commits(root: Path, rev: str) -> list[TrailerCommit]:
         trailers = {k: v.strip() for k, v in zip(keys, parts[2:], strict=True) if v.strip()}
         found.append(TrailerCommit(parts[0], parts[1], trailers))
     return found
+
+
+def head_and_tags(root: Path, prefix: str) -> tuple[str, bool, dict[str, str]] | None:
+    """HEAD's commit, whether the clone is shallow, and the tags under `refs/tags/<prefix>`
+    (name -> the object each names, not peeled), from one `git rev-parse`: what a remembered
+    history needs to know it still holds, in one process instead of three. None when HEAD names
+    no commit or the output is not as expected (the caller then asks the usual way)."""
+    args = ["rev-parse", "--is-shallow-repository", "HEAD^{commit}", f"--glob=refs/tags/{prefix}*"]
+    # the same refs again by name; `--` after them so a file named like an argument is no
+    # ambiguity (rev-parse echoes it last)
+    args += ["--symbolic-full-name", f"--glob=refs/tags/{prefix}*", "--"]
+    proc = run(args, root, check=False)
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or len(lines) < 3 or lines[-1] != "--" or len(lines) % 2 == 0:
+        return None
+    shallow, head, listed = lines[0], lines[1], lines[2:-1]
+    half = len(listed) // 2
+    ids, names = listed[:half], listed[half:]
+    if shallow not in ("true", "false") or not all(map(_is_oid, [head, *ids])):
+        return None
+    if not all(name.startswith(f"refs/tags/{prefix}") for name in names):
+        return None
+    found = {name[len("refs/tags/") :]: oid for name, oid in zip(names, ids, strict=True)}
+    return head, shallow == "true", found
+
+
+def _is_oid(text: str) -> bool:
+    return len(text) in (40, 64) and _HEX.issuperset(text.encode())
+
+
+def has_merges(root: Path, old: str, new: str) -> bool:
+    """Whether any commit reachable from `new` but not from `old` is a merge."""
+    args = ["rev-list", "--min-parents=2", "--max-count=1", "--end-of-options", new, f"^{old}"]
+    return bool(run(args, root).stdout.strip())
 
 
 def is_ancestor(root: Path, commit: str, rev: str) -> bool:
