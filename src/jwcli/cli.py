@@ -319,7 +319,10 @@ def validate(
     findings = done.findings
     closed: frozenset[str] = frozenset()
     late: frozenset[str] = frozenset()
-    hideable = {f.quarter for f in findings if may_hide(f) and f.quarter is not None}
+    hideable: dict[str, set[str]] = {}  # quarter -> the files with warnings that may be hidden
+    for f in findings:
+        if may_hide(f) and f.quarter is not None:
+            hideable.setdefault(f.quarter, set()).add(f.path)
     if hideable:  # git is asked only when the answer matters
         from jwcli.history.closed import closed_quarters
 

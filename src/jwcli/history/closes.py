@@ -26,7 +26,7 @@ Interface (plain functions over the repository root; git only through `history.g
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -225,15 +225,42 @@ def record_id(path: str) -> str:
     return PurePosixPath(path).stem
 
 
-def changes_since(root: Path, close: str, rev: str | None) -> TreeChanges:
+def changes_since(
+    root: Path,
+    close: str,
+    rev: str | None,
+    *,
+    about: Collection[str] | None = None,
+    untracked: Collection[str] | None = None,
+) -> TreeChanges:
     """One `git diff` between the close commit and `rev` (None: the working tree, untracked
-    and ignored files included, since jw loads them), with moves matched by record id."""
+    and ignored files included, since jw loads them), with moves matched by record id.
+
+    `about`: only whether these files are added or modified is wanted. The diff is then made
+    of them alone (at 100,000 files git stats a handful instead of all: 0.18 s -> 0.03 s),
+    unless one of them is a record added with a known blob, which may be another record moved
+    there unchanged: that needs every deletion, so then everything is diffed. The answer is
+    exact for these files and may leave others out. `untracked`: the untracked files among
+    them, when already listed."""
     from jwcli.history import git
 
     areas = [CHARTER_FILE, BASELINES_FILE, RECORDS_DIR, ASSESSMENTS_DIR]
-    raw = git.diff_trees(root, close, rev, areas)
-    if rev is None:
-        raw += [git.Change("A", path, None, None) for path in git.untracked(root, areas)]
+    raw: list[git.Change] = []
+    # plain pathspecs, not `:(literal)` (which GIT_LITERAL_PATHSPECS would turn into a name):
+    # a pattern can only match more files than asked, which the caller does not look at
+    narrow = about is not None and not any(p.startswith(":") for p in about)
+    if about is not None and narrow:
+        raw = git.diff_trees(root, close, rev, sorted(about))
+        if rev is None:
+            listed = git.untracked(root, sorted(about)) if untracked is None else untracked
+            raw += [git.Change("A", path, None, None) for path in sorted(listed)]
+        moved_in = (c.status == "A" and c.new and c.path.startswith(f"{RECORDS_DIR}/") for c in raw)
+        narrow = not any(moved_in)
+    if not narrow:
+        raw = git.diff_trees(root, close, rev, areas)
+        if rev is None:
+            listed = git.untracked(root, areas) if untracked is None else untracked
+            raw += [git.Change("A", path, None, None) for path in sorted(listed)]
     gone = {
         record_id(c.path): c
         for c in raw

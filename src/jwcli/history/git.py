@@ -878,3 +878,10 @@ def untracked(root: Path, paths: Sequence[str]) -> list[str]:
     """Files under `paths` that git does not track, ignored ones included (jw reads them)."""
     proc = run_bytes(["ls-files", "-z", "--others", "--", *(paths or ["."])], root)
     return [p.decode("utf-8", "surrogateescape") for p in proc.stdout.split(b"\0") if p]
+
+
+def tracked(root: Path, paths: Sequence[str]) -> set[str]:
+    """Which files under `paths` git tracks (in the index): one read of the index, no walk of
+    the work tree (which `untracked` needs)."""
+    proc = run_bytes(["ls-files", "-z", "--", *(paths or ["."])], root)
+    return {p.decode("utf-8", "surrogateescape") for p in proc.stdout.split(b"\0") if p}
