@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from jwcli.history import closed
 from jwcli.history.closes import changes_since, find_closes
 from tests.helpers import commit_files, git, jw, rec, write_repo
 
@@ -41,9 +44,12 @@ def _repo(root: Path) -> Path:
     return root
 
 
+@pytest.mark.parametrize("named", [32, 0])
 def test_a_quarters_own_close_decides_what_is_late(
-    tmp_path: Path, isolated_git: dict[str, str]
+    tmp_path: Path, isolated_git: dict[str, str], monkeypatch: pytest.MonkeyPatch, named: int
 ) -> None:
+    # named 0: git is given the folders, as when many files have warnings
+    monkeypatch.setattr(closed, "NAMED_FILES_MAX", named)
     root = _repo(tmp_path / "r")
     # Q3's claim is added after Q2 closed, then Q3 closes: it is not late for Q3
     commit_files(root, {"records/2025-Q3/2025-10-02-claim-c.yaml": _claim("2025-10-02")}, "Q3")
@@ -70,6 +76,11 @@ def test_a_quarters_own_close_decides_what_is_late(
     assert _shown(root) == ["records/moved/2025-07-02-claim-a.yaml"]
     git(root, "add", "-A")  # staged, not committed: still late
     assert _shown(root) == ["records/moved/2025-07-02-claim-a.yaml"]
+
+    # a Q2 claim changed and committed after the close (found by comparing commits)
+    b = "records/2025-Q2/2025-07-03-claim-b.yaml"
+    commit_files(root, {b: _claim("2025-07-03", "b, reworded")}, "b changed after the close")
+    assert _shown(root) == sorted([b, "records/moved/2025-07-02-claim-a.yaml"])
 
 
 def test_asking_about_some_files_answers_as_the_whole_diff(
@@ -104,3 +115,15 @@ def test_asking_about_some_files_answers_as_the_whole_diff(
         assert (path in {*narrow.added, *narrow.modified}) == (path in late), path
     both = changes_since(root, commit, None, about=set(files))
     assert {*both.added, *both.modified} & set(files) == late
+
+
+def test_a_record_changed_and_committed_after_its_close_is_late(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    root = _repo(tmp_path / "r")
+    b = "records/2025-Q2/2025-07-03-claim-b.yaml"
+    commit_files(root, {b: _claim("2025-07-03", "b, reworded")}, "b changed after the close")
+    assert _shown(root) == [b]
+    # changed back to what the close signed off: no longer late
+    commit_files(root, {b: _claim("2025-07-03")}, "b as it was")
+    assert _shown(root) == []

@@ -14,6 +14,10 @@ from pathlib import Path
 
 from jwcli.errors import GitProblem
 
+# Up to this many files are named to git one by one; more, and it is given their folders.
+NAMED_FILES_MAX = 32
+AREAS = ["charter.yaml", "baselines.yaml", "records", "assessments"]
+
 
 def closed_quarters(
     root: Path, asked: Mapping[str, Set[str]]
@@ -30,20 +34,34 @@ def closed_quarters(
     try:
         closes = find_closes(root)
         closed = frozenset(str(q) for q in closes.closed)
-        wanted = {q: paths for q, paths in asked.items() if q in closed and paths}
-        late: set[str] = set()
-        if not wanted:
+        wanted = {q: c for q, c in closes.closed.items() if asked.get(str(q))}
+        if not wanted or closes.rev is None:
             return closed, frozenset()
-        # Which of these files git does not track does not depend on the close: asked once.
-        # (Every one of them is in the work tree: its findings come from reading it.)
-        everything = sorted(set().union(*wanted.values()))
-        tracked = git.tracked(root, everything)
+        # Most of these files are as HEAD has them: for those, what changed since a close is
+        # what changed between two commits, and one `git diff-tree` compares HEAD with every
+        # close at once. The others (changed in the work tree, untracked), and a record added
+        # since a close (it may be another moved there, which needs every deletion), are
+        # asked of the work tree, one narrow `git diff` per quarter that has them.
+        everything = sorted(set().union(*(asked[str(q)] for q in wanted)))
+        # git matches every pathspec against every file it tracks: past a few dozen files,
+        # naming the folders is cheaper (300 files at 100k: 0.53 s -> 0.15 s)
+        specs = everything if len(everything) <= NAMED_FILES_MAX else AREAS
+        tracked = git.tracked(root, specs)
         untracked = {p for p in everything if p not in tracked}
-        for quarter, close in closes.closed.items():
-            paths = wanted.get(str(quarter))
-            if paths:  # one narrow `git diff` per closed quarter that has warnings
-                changes = changes_since(root, close.commit, None, about=paths, untracked=untracked)
-                late.update(p for p in (*changes.added, *changes.modified) if p in paths)
+        dirty = {c.path for c in git.diff_trees(root, "HEAD", None, specs)}
+        clean = set(everything) - untracked - dirty
+        commits = [c.commit for c in wanted.values()]
+        late: set[str] = set()
+        diffs = git.diffs_to(root, closes.rev, commits, sorted(clean))
+        for (quarter, close), changes in zip(wanted.items(), diffs, strict=True):
+            paths = asked[str(quarter)]
+            found = [c for c in changes if c.path in paths and c.path in clean]
+            if paths <= clean and all(c.status in ("M", "T") for c in found):
+                late.update(c.path for c in found)
+                continue
+            mine = untracked & paths
+            since = changes_since(root, close.commit, None, about=paths, untracked=mine)
+            late.update(p for p in (*since.added, *since.modified) if p in paths)
         return closed, frozenset(late)
     except GitProblem:
         return frozenset(), frozenset()

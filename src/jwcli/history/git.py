@@ -885,3 +885,37 @@ def tracked(root: Path, paths: Sequence[str]) -> set[str]:
     the work tree (which `untracked` needs)."""
     proc = run_bytes(["ls-files", "-z", "--", *(paths or ["."])], root)
     return {p.decode("utf-8", "surrogateescape") for p in proc.stdout.split(b"\0") if p}
+
+
+def diffs_to(root: Path, new: str, olds: Sequence[str], paths: Sequence[str]) -> list[list[Change]]:
+    """For each commit of `olds`, the files under `paths` that differ between it and commit
+    `new` (as `diff_trees(root, old, new, paths)`), from one `git diff-tree --stdin`: commits
+    compared without the work tree, so forty of them cost about one."""
+    if not olds:
+        return []
+    args = [*_READ_CONFIG, "diff-tree", "--stdin", "--always", "-r", "-z", "--raw", "--no-abbrev"]
+    args += ["--no-renames", "--relative", "--no-ext-diff", "--no-textconv", "--"]
+    # each line "<new> <old>" is a commit and the parent it is compared with; --always prints
+    # the commit id before every comparison, changes or not, which is where one ends
+    feed = "".join(f"{new} {old}\n" for old in olds).encode()
+    tokens = run_bytes([*args, *(paths or ["."])], root, stdin=feed).stdout.split(b"\0")
+    found: list[list[Change]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token[:1] == b":" and found and i + 1 < len(tokens):
+            _, _, old_oid, new_oid, status = token.decode().split(" ")
+            path = tokens[i + 1].decode("utf-8", "surrogateescape")
+            before = old_oid if old_oid.strip("0") else None
+            after = new_oid if new_oid.strip("0") else None
+            found[-1].append(Change(status[:1], path, before, after))
+            i += 2
+            continue
+        if token.strip():
+            if token.strip().decode() != new:
+                raise GitProblem(f"unexpected `git diff-tree` output near {token[:40]!r}")
+            found.append([])
+        i += 1
+    if len(found) != len(olds):
+        raise GitProblem("`git diff-tree` compared fewer commits than asked")
+    return found
