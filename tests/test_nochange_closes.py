@@ -270,3 +270,22 @@ def test_a_merge_that_puts_an_older_close_first_is_read_whole(
     close = find_closes(root).closed[Q1]
     assert (close.commit, close.second_closes) == (on_main, (on_branch,))
     _same_as_fresh(root)
+
+
+def test_no_cache_neither_reads_nor_writes_the_memory(
+    tmp_path: Path, isolated_git: dict[str, str]
+) -> None:
+    root = tmp_path / "repo"
+    write_repo(root, {"records/2025-Q2/2025-07-02-claim.yaml": _claim("2025-07-02")})
+    git(root, "init", "-q")
+    commit_files(root, {}, "data")
+    commit_files(root, {}, "Review 2025-Q2\n\nJw-Kind: review\nJw-Quarter: 2025-Q2\n")
+    path = closes_cache._path(root)
+    assert path is not None
+    cold = jw("-C", str(root), "--no-cache", "--today", "2026-11-29", "validate")
+    assert not path.exists()
+    warm = jw("-C", str(root), "--today", "2026-11-29", "validate")
+    assert path.is_file()
+    assert cold.exit_code == warm.exit_code == 0
+    assert (cold.stdout, cold.stderr) == (warm.stdout, warm.stderr)
+    assert "in closed quarter 2025-Q2 not shown" in warm.stderr

@@ -326,7 +326,7 @@ def validate(
     if hideable:  # git is asked only when the answer matters
         from jwcli.history.closed import closed_quarters
 
-        closed, late = closed_quarters(root, hideable)
+        closed, late = closed_quarters(root, hideable, remember=not opts.no_cache)
     view = partition(findings, closed, show_all, late)
     output.findings(view.shown, fmt, files=done.files_read, view=view)
     if any(f.is_error or strict for f in view.shown):

@@ -20,19 +20,19 @@ AREAS = ["charter.yaml", "baselines.yaml", "records", "assessments"]
 
 
 def closed_quarters(
-    root: Path, asked: Mapping[str, Set[str]]
+    root: Path, asked: Mapping[str, Set[str]], *, remember: bool = True
 ) -> tuple[frozenset[str], frozenset[str]]:
     """Labels of the quarters closed in HEAD's history, and the late files among `asked`:
     `asked[Q]` holds the files with warnings of quarter Q that could be held back, and such a
     file is late when it is not as Q's close left it (added, moved in or changed since): its
     warnings are printed wherever they belong. Only Q's own close counts for Q's files: a
     record added during Q3 is not late because Q2 closed before it. Nothing when that cannot
-    be known."""
+    be known. `remember`: use the close commits remembered from the last run (`find_closes`)."""
     from jwcli.history import git
     from jwcli.history.closes import changes_since, find_closes
 
     try:
-        closes = find_closes(root)
+        closes = find_closes(root, remember=remember)
         closed = frozenset(str(q) for q in closes.closed)
         wanted = {q: c for q, c in closes.closed.items() if asked.get(str(q))}
         if not wanted or closes.rev is None:
