@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 from pathlib import Path
+from typing import TypeVar
 
 from jwcli.errors import GitProblem
 
+Q = TypeVar("Q")
+
 # Up to this many files are named to git one by one; more, and it is given their folders.
 NAMED_FILES_MAX = 32
-AREAS = ["charter.yaml", "baselines.yaml", "records", "assessments"]
 
 
 def closed_quarters(
@@ -38,21 +40,30 @@ def closed_quarters(
         if not wanted or closes.rev is None:
             return closed, frozenset()
         # Most of these files are as HEAD has them: for those, what changed since a close is
-        # what changed between two commits, and one `git diff-tree` compares HEAD with every
-        # close at once. The others (changed in the work tree, untracked), and a record added
-        # since a close (it may be another moved there, which needs every deletion), are
-        # asked of the work tree, one narrow `git diff` per quarter that has them.
+        # what changed between two commits, which git answers without looking at the work
+        # tree. The others (changed in the work tree, untracked), and a record added since a
+        # close (it may be another moved there, which needs every deletion), are asked of the
+        # work tree, one narrow `git diff` per quarter that has them. (Before: a `git diff` of
+        # the whole work tree per closed quarter, 25 s at 100k with 40 closed quarters.)
         everything = sorted(set().union(*(asked[str(q)] for q in wanted)))
-        # git matches every pathspec against every file it tracks: past a few dozen files,
-        # naming the folders is cheaper (300 files at 100k: 0.53 s -> 0.15 s)
-        specs = everything if len(everything) <= NAMED_FILES_MAX else AREAS
+        specs = _specs(everything)
         tracked = git.tracked(root, specs)
         untracked = {p for p in everything if p not in tracked}
         dirty = {c.path for c in git.diff_trees(root, "HEAD", None, specs)}
         clean = set(everything) - untracked - dirty
-        commits = [c.commit for c in wanted.values()]
         late: set[str] = set()
-        diffs = git.diffs_to(root, closes.rev, commits, sorted(clean))
+        # A folder whose tree is the same at the close and at HEAD holds nothing changed since
+        # (content or mode): one `cat-file` answers that for every folder of every quarter, and
+        # only quarters with a changed folder are compared file by file.
+        head = closes.rev
+        folders = {q: {_folder(p) for p in asked[str(q)] & clean} for q in wanted}
+        closes_at = {q: c.commit for q, c in wanted.items()}
+        kept = _unchanged(root, head, closes_at, folders)
+        pairs = [
+            (close.commit, [] if kept[q] else _specs(asked[str(q)] & clean))
+            for q, close in wanted.items()
+        ]
+        diffs = git.diffs_to(root, head, pairs)
         for (quarter, close), changes in zip(wanted.items(), diffs, strict=True):
             paths = asked[str(quarter)]
             found = [c for c in changes if c.path in paths and c.path in clean]
@@ -65,3 +76,39 @@ def closed_quarters(
         return closed, frozenset(late)
     except GitProblem:
         return frozenset(), frozenset()
+
+
+def _specs(paths: Set[str] | list[str]) -> list[str]:
+    """`paths`, or their folders when there are many (git matches every pathspec against every
+    file it looks at: 300 files named at 100k cost 0.53 s, their folders 0.15 s)."""
+    if len(paths) <= NAMED_FILES_MAX:
+        return sorted(paths)
+    return sorted({path.rpartition("/")[0] or path for path in paths})
+
+
+def _folder(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _unchanged(
+    root: Path, head: str, commits: Mapping[Q, str], folders: Mapping[Q, Set[str]]
+) -> dict[Q, bool]:
+    """For each quarter, whether every one of its folders has the same tree at its close
+    commit and at `head`."""
+    from jwcli.history import git
+
+    plain = {q: all("\n" not in f for f in fs) for q, fs in folders.items()}
+    specs = [
+        f"{rev}:./{f}"
+        for q, fs in folders.items()
+        if plain[q]
+        for rev in (commits[q], head)
+        for f in fs
+    ]
+    ids = git.object_ids(root, specs)
+    kept: dict[Q, bool] = {}
+    for q, fs in folders.items():
+        then = [ids[f"{commits[q]}:./{f}"] for f in fs] if plain[q] else [None]
+        now = [ids[f"{head}:./{f}"] for f in fs] if plain[q] else [None]
+        kept[q] = None not in then and then == now
+    return kept

@@ -887,35 +887,56 @@ def tracked(root: Path, paths: Sequence[str]) -> set[str]:
     return {p.decode("utf-8", "surrogateescape") for p in proc.stdout.split(b"\0") if p}
 
 
-def diffs_to(root: Path, new: str, olds: Sequence[str], paths: Sequence[str]) -> list[list[Change]]:
-    """For each commit of `olds`, the files under `paths` that differ between it and commit
-    `new` (as `diff_trees(root, old, new, paths)`), from one `git diff-tree --stdin`: commits
-    compared without the work tree, so forty of them cost about one."""
-    if not olds:
-        return []
-    args = [*_READ_CONFIG, "diff-tree", "--stdin", "--always", "-r", "-z", "--raw", "--no-abbrev"]
-    args += ["--no-renames", "--relative", "--no-ext-diff", "--no-textconv", "--"]
-    # each line "<new> <old>" is a commit and the parent it is compared with; --always prints
-    # the commit id before every comparison, changes or not, which is where one ends
-    feed = "".join(f"{new} {old}\n" for old in olds).encode()
-    tokens = run_bytes([*args, *(paths or ["."])], root, stdin=feed).stdout.split(b"\0")
-    found: list[list[Change]] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token[:1] == b":" and found and i + 1 < len(tokens):
-            _, _, old_oid, new_oid, status = token.decode().split(" ")
+def diffs_to(root: Path, new: str, olds: Sequence[tuple[str, Sequence[str]]]) -> list[list[Change]]:
+    """For each (commit, paths) of `olds`, the files under those paths that differ between the
+    commit and commit `new`, as `diff_trees(root, commit, new, paths)` gives them. Commits are
+    compared without the work tree, and the git processes run side by side: forty closes cost
+    little more than one. (One `diff-tree --stdin` would take one set of paths for all, which
+    git matches against every file of every folder that differs.) No paths: nothing asked."""
+    running = [_CommitDiff(root, old, new, paths) if paths else None for old, paths in olds]
+    return [diff.changes() if diff is not None else [] for diff in running]
+
+
+class _CommitDiff(Background):
+    def __init__(self, root: Path, old: str, new: str, paths: Sequence[str]) -> None:
+        args = [*_READ_CONFIG, "diff-tree", "-r", "-z", "--raw", "--no-abbrev", "--no-renames"]
+        args += ["--relative", "--no-ext-diff", "--no-textconv", "--end-of-options", old, new]
+        super().__init__([*args, "--", *paths], root)
+
+    def changes(self) -> list[Change]:
+        tokens = self.output().split(b"\0")
+        changes: list[Change] = []
+        i = 0
+        while i + 1 < len(tokens):
+            meta = tokens[i]
+            if meta[:1] != b":":
+                i += 1
+                continue
+            _, _, old_oid, new_oid, status = meta.decode().split(" ")
             path = tokens[i + 1].decode("utf-8", "surrogateescape")
             before = old_oid if old_oid.strip("0") else None
             after = new_oid if new_oid.strip("0") else None
-            found[-1].append(Change(status[:1], path, before, after))
+            changes.append(Change(status[:1], path, before, after))
             i += 2
-            continue
-        if token.strip():
-            if token.strip().decode() != new:
-                raise GitProblem(f"unexpected `git diff-tree` output near {token[:40]!r}")
-            found.append([])
-        i += 1
-    if len(found) != len(olds):
-        raise GitProblem("`git diff-tree` compared fewer commits than asked")
+        return changes
+
+
+def object_ids(root: Path, specs: Iterable[str]) -> dict[str, str | None]:
+    """The object id each spec (`<rev>:./<path>`, as in `read_blobs`) names, None where it names
+    nothing, from one `git cat-file --batch-check`: a folder's tree id at two commits says
+    whether anything in it changed between them without listing it."""
+    wanted = list(dict.fromkeys(specs))
+    if not wanted:
+        return {}
+    if any("\n" in spec for spec in wanted):
+        raise ValueError("object name with a newline")
+    feed = "".join(f"{s}\n" for s in wanted).encode()
+    lines = run_bytes(["cat-file", "--batch-check", "--buffer"], root, stdin=feed).stdout
+    found: dict[str, str | None] = {}
+    for spec, line in zip(wanted, lines.decode("utf-8", "replace").split("\n"), strict=False):
+        # "<oid> <type> <size>", or "<spec> missing" (a spec may hold spaces, an id never)
+        parts = line.split(" ")
+        found[spec] = parts[0] if len(parts) == 3 and _is_oid(parts[0]) else None
+    if len(found) != len(wanted):
+        raise GitProblem("`git cat-file` answered fewer names than asked")
     return found
