@@ -342,11 +342,14 @@ def validate(
     findings = done.findings
     closed: frozenset[str] = frozenset()
     late: frozenset[str] = frozenset()
-    hideable = {f.quarter for f in findings if may_hide(f) and f.quarter is not None}
+    hideable: dict[str, set[str]] = {}  # quarter -> the files with warnings that may be hidden
+    for f in findings:
+        if may_hide(f) and f.quarter is not None:
+            hideable.setdefault(f.quarter, set()).add(f.path)
     if hideable:  # git is asked only when the answer matters
         from jwcli.history.closed import closed_quarters
 
-        closed, late = closed_quarters(root, hideable)
+        closed, late = closed_quarters(root, hideable, remember=not opts.no_cache)
     view = partition(findings, closed, show_all, late)
     output.findings(view.shown, fmt, files=done.files_read, view=view)
     if any(f.is_error or strict for f in view.shown):

@@ -71,7 +71,7 @@ def _check_repo(
     from jwcli.load.tree import scan
 
     tree = scan(root) if cache else None
-    cached = tree is not None and len(tree.records) + len(tree.assessments) >= store.MIN_FILES
+    cached = tree is not None and tree.record_count + len(tree.assessments) >= store.MIN_FILES
     if tree is not None and cached:
         state = store.stored_findings(tree, today.isoformat())
         if state is not None:
