@@ -221,7 +221,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
             report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
             return _finish(report, fsck, order, data["acked"])
     if remembered is not None:
-        extended = _extend(root, head, remembered["report"], fsck)
+        extended = _extend(root, head, remembered["head"], remembered["report"], fsck)
         if extended is not None:
             return extended
 
@@ -303,6 +303,8 @@ def _remember(
             "ids": ids,
             "acked": sorted(set(acked) & flagged),
             "review": [[c.id, c.committed, c.trailers] for c in review],
+        },
+        {
             "walk": audit_state.encode(walk.state),
             "supersedes": at_head.supersedes,
             "amendments": at_head.amendments,
@@ -310,7 +312,9 @@ def _remember(
     )
 
 
-def _extend(root: Path, head: str, data: dict[str, Any], fsck: bool) -> AuditReport | None:
+def _extend(
+    root: Path, head: str, head_before: str, data: dict[str, Any], fsck: bool
+) -> AuditReport | None:
     """The report of `head`'s history from the one remembered for an earlier HEAD, walking only
     the commits since (`git log <remembered>..HEAD`); None when that would not give what a walk
     over the whole history gives, and the caller walks it all.
@@ -322,16 +326,19 @@ def _extend(root: Path, head: str, data: dict[str, Any], fsck: bool) -> AuditRep
     order among older commits, and what it brings in), a change to the charter (its version
     and parties judge old changes), and a change to which amendments are in force at HEAD
     (whether old charter changes were agreed)."""
-    from jwcli.history import audit_state
+    from jwcli.history import audit_cache, audit_state
     from jwcli.history.closes import find_closes
 
     try:
         report = _from_cache(data)
         review = [git.TrailerCommit(c, when, dict(t)) for c, when, t in data["review"]]
-        state = audit_state.decode(data["walk"])
         ids = list(data["ids"])
         acked = set(data["acked"])
-        at_head = _AtHead.decode(data["supersedes"], data["amendments"])
+        walked = audit_cache.load_walk(root, head_before)
+        if walked is None:
+            return None
+        state = audit_state.decode(walked["walk"])
+        at_head = _AtHead.decode(walked["supersedes"], walked["amendments"])
     except (KeyError, TypeError, ValueError):
         return None
     try:
@@ -343,7 +350,7 @@ def _extend(root: Path, head: str, data: dict[str, Any], fsck: bool) -> AuditRep
         if c.parents != (parent,) or any(ch.path == CHARTER_FILE for ch in c.changes):
             return None
         parent = c.id
-    if parent != head or not commits:  # not a descendant of the remembered HEAD
+    if parent != head or state.head != head_before:  # HEAD is no descendant of the remembered
         return None
     changed = [ch for c in commits for ch in c.changes if _area(ch.path) == "record"]
     head_charter = f"HEAD:./{CHARTER_FILE}"

@@ -172,9 +172,20 @@ def _well_formed(report: Any) -> bool:
     return True
 
 
-def save_report(root: Path, head: str, report: dict[str, Any]) -> None:
-    """Remember `report` for `head`; a failure to write is ignored (the cache is optional)."""
+def load_walk(root: Path, head: str) -> dict[str, Any] | None:
+    """Where the walk that made the remembered report of `head` stopped (history/audit_state),
+    kept apart from the report: only a run after new commits reads it."""
+    data = _read(root, "walk")
+    walk = data.get("walk")
+    return walk if data.get("head") == head and head and isinstance(walk, dict) else None
+
+
+def save_report(root: Path, head: str, report: dict[str, Any], walk: dict[str, Any]) -> None:
+    """Remember `report` for `head` and where its walk stopped; a failure to write is ignored
+    (the cache is optional). Each file names the HEAD it is for, so a report and a walk state
+    of different runs (one written, the other not) never meet."""
     if head:
+        _write(root, "walk", {"key": _key(), "head": head, "walk": walk})
         _write(root, "report", {"key": _key(), "head": head, "report": report})
 
 
