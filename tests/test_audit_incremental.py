@@ -262,3 +262,25 @@ def test_a_merge_and_since(
     assert [f["rule"] for f in since["flags"]] == ["record-modified"]
     assert since["walks"] == [None]
     assert len(since["commits"]) == 2  # the edit and the commit on main; the merge adds nothing
+
+
+def test_the_review_audit_section_extends_the_remembered_audit(
+    isolated_git: dict[str, str], tmp_path: Path, walks: list[str | None]
+) -> None:
+    root = _repo(tmp_path)
+    first = commit_files(root, {OBS: rec("observation", "2025-05-10")}, "An observation")
+    args = ("-C", str(root), "--today", "2025-07-01", "review", "--quarter", "2025-Q1")
+    assert jw(*args, "--format", "json").exit_code == 0
+    assert walks == [None]  # the first review read the whole history
+    commit_files(root, {LATE: rec("observation", "2025-06-20")}, "Another")
+    walks.clear()
+    result = jw(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert walks == [first]  # the second read only the commit since
+    # the section counts the new commit: the charter's, the observation's and this one, each
+    # adding one record (the agreement, the observation, the new one), all by Ann Lee
+    section = json.loads((root / "reviews/2025-Q1/review.json").read_text())["audit"]
+    assert section["commits"] == 3
+    assert section["authors"] == [
+        {"author": "Ann Lee", "commits": 3, "records_added": 3, "records_changed": 0}
+    ]
