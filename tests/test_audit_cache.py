@@ -4,6 +4,7 @@ moved HEAD reuses what each record version says, and a damaged or foreign cache 
 from __future__ import annotations
 
 import json
+import marshal
 import os
 from pathlib import Path
 from typing import Any
@@ -94,13 +95,13 @@ def test_a_damaged_or_forged_cache_is_a_miss(
     report = audit_cache._path(root, "report")
     assert report is not None and report.is_file()
     assert str(report).startswith(os.environ["XDG_CACHE_HOME"])  # outside the repository
-    mac, _, payload = report.read_bytes().partition(b"\n")  # a MAC line, then JSON
+    mac, _, payload = report.read_bytes().partition(b"\n")  # a MAC line, then the data
     if damage == "garbage":
         report.write_bytes(b"\x00not json")
     elif damage == "forged":  # no error found: what someone hiding an edit would write
-        data = json.loads(payload)
+        data = marshal.loads(payload)
         data["report"]["flags"] = []
-        report.write_bytes(mac + b"\n" + json.dumps(data).encode())
+        report.write_bytes(mac + b"\n" + marshal.dumps(data))
     else:
         target = tmp_path / "elsewhere.json"
         target.write_bytes(mac + b"\n" + payload)  # even this user's own bytes, behind a link

@@ -284,3 +284,34 @@ def test_the_review_audit_section_extends_the_remembered_audit(
     assert section["authors"] == [
         {"author": "Ann Lee", "commits": 3, "records_added": 3, "records_changed": 0}
     ]
+
+
+@pytest.mark.parametrize("damage", ["flipped", "older", "link"])
+def test_a_damaged_or_stale_walk_state_is_a_miss(
+    isolated_git: dict[str, str], tmp_path: Path, walks: list[str | None], damage: str
+) -> None:
+    from jwcli.history import audit_cache
+
+    root = _repo(tmp_path)
+    commit_files(root, {OBS: rec("observation", "2025-05-10")}, "An observation")
+    audit(root, tmp_path, walks)
+    state = audit_cache._path(root, "walk")
+    assert state is not None and state.is_file()
+    kept = state.read_bytes()
+    commit_files(root, {OBS: rec("observation", "2025-05-11")}, "Edited")
+    audit(root, tmp_path, walks)
+    commit_files(root, {LATE: rec("observation", "2025-06-20")}, "Another")
+    if damage == "flipped":  # one bit of the remembered walk changed
+        data = bytearray(state.read_bytes())
+        data[-5] ^= 1
+        state.write_bytes(bytes(data))
+    elif damage == "older":  # the walk of the run before, MAC and all: not this report's
+        state.write_bytes(kept)
+    else:
+        target = tmp_path / "elsewhere.bin"
+        target.write_bytes(state.read_bytes())
+        state.unlink()
+        state.symlink_to(target)
+    report = audit(root, tmp_path, walks)
+    assert report["walks"] == [None]  # walked in full, and (audit checks) the same report
+    assert [f["rule"] for f in report["flags"]] == ["record-modified"]

