@@ -5,10 +5,8 @@ that compare every report (JSON, flags in order, acknowledgements, exit codes wi
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -317,48 +315,3 @@ def test_a_damaged_or_stale_walk_state_is_a_miss(
     report = audit(root, tmp_path, walks)
     assert report["walks"] == [None]  # walked in full, and (audit checks) the same report
     assert [f["rule"] for f in report["flags"]] == ["record-modified"]
-
-
-def _in_worker(blobs: list[bytes | None], fys: int) -> list[list[Any] | None]:
-    """The worker's reading, leaving a note of the process it ran in."""
-    from jwcli.history import audit as audit_module
-
-    Path(os.environ["JW_TEST_WORKER_NOTE"]).write_text(str(os.getpid()))
-    return audit_module._real_encoded_facts(blobs, fys)  # type: ignore[attr-defined,no-any-return]
-
-
-def test_record_versions_read_on_both_cores_say_what_they_say_read_here(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """A first audit of a long history reads half its record versions in a forked worker: the
-    facts that come back are those read in this process, amendments (whose models audit keeps)
-    and versions that do not validate included."""
-    from jwcli.history import audit as audit_module
-
-    texts = [
-        rec("observation", "2025-05-10"),
-        rec("commitment", "2025-05-11"),
-        rec("observation", "2025-07-15", "supersedes: [2025-05-10-obs]\n"),
-        AGREEMENT,
-        "kind: observation\ndate: not a date\n",
-        "just text",
-    ]
-    blobs: dict[str, bytes | None] = {f"{i:040x}": t.encode() for i, t in enumerate(texts)}
-    blobs["f" * 40] = None
-    here = {oid: audit_module._facts(blob, 4) for oid, blob in blobs.items()}
-    monkeypatch.setattr(audit_module, "PARALLEL_MIN", 2)
-    note = tmp_path / "worker"
-    monkeypatch.setenv("JW_TEST_WORKER_NOTE", str(note))
-    monkeypatch.setattr(
-        audit_module, "_real_encoded_facts", audit_module._encoded_facts, raising=False
-    )
-    monkeypatch.setattr(audit_module, "_encoded_facts", _in_worker)
-    both = audit_module._facts_of(blobs, 4)
-    if len(os.sched_getaffinity(0)) > 1:  # half of them were read in another process
-        assert note.read_text() != str(os.getpid())
-    assert {oid: dataclasses.replace(f, model=None) for oid, f in both.items()} == {
-        oid: dataclasses.replace(f, model=None) for oid, f in here.items()
-    }
-    assert both[f"{3:040x}"].model is not None and both[f"{3:040x}"].model.version == 1
-    assert str(both[f"{2:040x}"].quarter) == "2025-Q2"  # July in an April year
-    assert both[f"{2:040x}"].supersedes == ("2025-05-10-obs",)

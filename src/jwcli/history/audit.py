@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -669,7 +668,9 @@ def _current_state(
     collecting = gc.isenabled()
     gc.disable()  # many small objects and no cycles, as in the loader
     try:
-        facts.update(_facts_of(blobs, fys))
+        for e in entries:
+            if e.oid not in facts:
+                facts[e.oid] = _facts(blobs[e.oid], fys)
     finally:
         if collecting:
             gc.enable()
@@ -681,64 +682,6 @@ def _current_state(
     in_force = at_head.in_force()
     amendments = {path: facts[oid].model for path, oid in in_force.items()}
     return _Current(charter, facts, amendments, at_head)
-
-
-# Fewer new record versions than this are read in this process alone: a forked worker costs a
-# few milliseconds to start and ~5 us a record to send back, which ~60 us of parsing a record
-# repays from a few thousand on (a first audit of a long history).
-PARALLEL_MIN = 2000
-
-
-def _facts_of(blobs: dict[str, bytes | None], fys: int) -> dict[str, Facts]:
-    """The facts of many record versions, half of them read by a forked worker on the other
-    core when there are enough (the first audit of a long history reads every record)."""
-    import sys
-    import threading
-
-    wanted = list(blobs)
-    if (
-        len(wanted) < PARALLEL_MIN
-        or not sys.platform.startswith("linux")
-        or threading.active_count() > 1  # forking is safe only while this is the one thread
-        or len(os.sched_getaffinity(0)) < 2
-    ):
-        return {oid: _facts(blobs[oid], fys) for oid in wanted}
-    half = len(wanted) // 2
-    try:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        theirs = pool.submit(_encoded_facts, [blobs[oid] for oid in wanted[:half]], fys)
-    except Exception:  # no usable multiprocessing here: read them all here, same results
-        return {oid: _facts(blobs[oid], fys) for oid in wanted}
-    found = {oid: _facts(blobs[oid], fys) for oid in wanted[half:]}
-    try:
-        encoded = theirs.result()
-    except Exception:
-        encoded = None
-    finally:
-        pool.shutdown()
-    if encoded is None:
-        found.update((oid, _facts(blobs[oid], fys)) for oid in wanted[:half])
-        return found
-    remembered = {oid: f for oid, f in zip(wanted[:half], encoded, strict=True) if f is not None}
-    found.update(_decode_facts(remembered, fys))
-    # amendments are not sent back (their models are); they are few, read again here
-    found.update((oid, _facts(blobs[oid], fys)) for oid in wanted[:half] if oid not in found)
-    return found
-
-
-def _encoded_facts(blobs: list[bytes | None], fys: int) -> list[list[Any] | None]:
-    """In the worker: each version's facts as `_encode_facts` keeps them; None: an amendment."""
-    import gc
-
-    gc.disable()  # as in the parent: many small objects and no cycles
-    out: list[list[Any] | None] = []
-    for blob in blobs:
-        f = _facts(blob, fys)
-        out.append(None if f.kind == "amendment" else _encode_facts({"": f}, fys)[""])
-    return out
 
 
 # --- reading versions --------------------------------------------------------------------------
