@@ -315,3 +315,20 @@ def test_a_damaged_or_stale_walk_state_is_a_miss(
     report = audit(root, tmp_path, walks)
     assert report["walks"] == [None]  # walked in full, and (audit checks) the same report
     assert [f["rule"] for f in report["flags"]] == ["record-modified"]
+
+
+def test_a_record_deleted_and_added_back_with_another_layout_is_not_modified(
+    isolated_git: dict[str, str], tmp_path: Path, walks: list[str | None]
+) -> None:
+    root = _repo(tmp_path)
+    commit_files(root, {OBS: rec("observation", "2025-05-10")}, "An observation")
+    audit(root, tmp_path, walks)
+    commit_files(root, {OBS: None}, "Deleted")
+    commit_files(root, {OBS: "# put back\n" + rec("observation", "2025-05-10")}, "Back")
+    report = audit(root, tmp_path, walks)
+    assert report["walks"] != [None]
+    # the deletion is an error; the same data added back is not a modification
+    assert [f["rule"] for f in report["flags"]] == ["record-deleted"]
+    # and remembered facts of that version change nothing about a walk from scratch
+    commit_files(root, {OBS: "# put back again\n" + rec("observation", "2025-05-10")}, "Layout")
+    assert [f["rule"] for f in audit(root, tmp_path, walks)["flags"]] == ["record-deleted"]

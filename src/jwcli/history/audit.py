@@ -1059,7 +1059,8 @@ class _Walk:
             earlier = first.get(rid)
             if earlier is None or not ch.new:
                 return
-            self.blobs.fetch([earlier[1]])
+            # both sides: the new one may be known only by its facts, not by its text
+            self.blobs.fetch([earlier[1], ch.new])
             if self.blobs.same(earlier[1], ch.new):
                 return
             self.flag(
