@@ -172,19 +172,21 @@ def test_a_moved_or_deleted_tag_is_seen_at_once(
 ) -> None:
     root = _repo(tmp_path)
     commit_files(root, {OBS: rec("observation", "2025-05-10")}, "An observation")
+    commit_files(root, {OBS: rec("observation", "2025-05-11")}, "Edited")
     q1 = close(root, "2025-Q1", "2025-07-02T09:00:00+00:00")
     commit_files(root, {LATE: rec("observation", "2025-06-20")}, "Late")
     audit(root, tmp_path, walks)
     git(root, "tag", "-f", "-a", "review/2025-Q1", "-m", "moved", "HEAD")
     report = audit(root, tmp_path, walks)
-    assert [f["rule"] for f in report["flags"]] == ["review-tag", "late"]
-    assert report["flags"][0]["commit"] == q1  # listed at the close commit, before the late one
+    # listed at the close commit: after the edit before it, before the late record after it
+    assert [f["rule"] for f in report["flags"]] == ["record-modified", "review-tag", "late"]
+    assert report["flags"][1]["commit"] == q1
     git(root, "tag", "-d", "review/2025-Q1")
     commit_files(root, {FIX: rec("observation", "2025-07-15")}, "Q2 record")
     report = audit(root, tmp_path, walks)
     assert report["walks"] != [None]  # the new commit extended the remembered walk
-    assert [f["rule"] for f in report["flags"]] == ["review-tag", "late"]
-    assert "missing" in report["flags"][0]["message"]
+    assert [f["rule"] for f in report["flags"]] == ["record-modified", "review-tag", "late"]
+    assert "missing" in report["flags"][1]["message"]
 
 
 def test_a_rewritten_history_is_walked_again(
