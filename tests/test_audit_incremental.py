@@ -334,3 +334,28 @@ def test_a_record_deleted_and_added_back_with_another_layout_is_not_modified(
     # and remembered facts of that version change nothing about a walk from scratch
     commit_files(root, {OBS: "# put back again\n" + rec("observation", "2025-05-10")}, "Layout")
     assert [f["rule"] for f in audit(root, tmp_path, walks)["flags"]] == ["record-deleted"]
+
+
+def test_no_cache_reads_the_whole_history_and_says_the_same(
+    isolated_git: dict[str, str], tmp_path: Path, walks: list[str | None]
+) -> None:
+    from jwcli.history import audit_cache
+
+    root = _repo(tmp_path)
+    commit_files(root, {OBS: rec("observation", "2025-05-10")}, "An observation")
+    remembered = audit(root, tmp_path, walks)
+    kept = audit_cache._path(root, "report")
+    assert kept is not None
+    before = kept.read_bytes()
+    commit_files(root, {OBS: rec("observation", "2025-05-11")}, "Edited")
+    walks.clear()
+    result = jw("--no-cache", "-C", str(root), "audit", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert walks == [None]  # the whole history, although an earlier audit is remembered
+    assert kept.read_bytes() == before  # and the remembered one left as it was
+    flags = json.loads(result.stdout)["flags"]
+    assert [f["rule"] for f in flags] == ["record-modified"]
+    assert remembered["flags"] == []
+    # the next remembered run extends the remembered audit and says the same
+    report = audit(root, tmp_path, walks)
+    assert report["walks"] != [None] and report["flags"] == flags

@@ -185,8 +185,13 @@ def parse_since(text: str) -> dt.date | None:
         raise UsageError(f"--since `{text}` is not a real calendar date") from None
 
 
-def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditReport:
-    """The audit trail of the relationship repository at `root` (its git history up to HEAD)."""
+def audit(
+    root: Path, *, since: str | None = None, fsck: bool = False, remember: bool = True
+) -> AuditReport:
+    """The audit trail of the relationship repository at `root` (its git history up to HEAD).
+
+    `remember`: use and keep the last audit in this user's cache folder (`jw --no-cache audit`
+    reads the whole history and leaves the cache alone; the report is the same either way)."""
     git.preflight(root, for_write=False)
     if fsck:
         problems = git.fsck(root)
@@ -204,7 +209,8 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     from jwcli.history import audit_cache
 
     head = git.head_commit(root) or ""
-    remembered = audit_cache.load_report(root) if since is None else None
+    remember = remember and since is None  # --since reports a part: nothing to remember
+    remembered = audit_cache.load_report(root) if remember else None
     if remembered is not None and remembered["head"] == head:
         try:
             data = remembered["report"]
@@ -237,7 +243,9 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     log = git.Log(root, signatures=guessed)
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-    current = _current_state(root, head_charter, tree, audit_cache.load_facts(root))
+    current = _current_state(
+        root, head_charter, tree, audit_cache.load_facts(root) if remember else {}
+    )
     signing = current.charter.governance.require_signed_commits
     commits = log.commits()
     if signing and not guessed:  # the setting is written in a way the quick look missed
@@ -271,7 +279,7 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         {str(q): c for q, c in sorted(walk.closes.items())},
         walk.first_agreement,
     )
-    if since is None:
+    if remember:
         _remember(root, head, report, walk, ids, acked, review, current.at_head)
         audit_cache.save_facts(
             root, _encode_facts(walk.blobs.facts, current.charter.fiscal_year_start)
