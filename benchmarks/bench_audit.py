@@ -204,16 +204,17 @@ def _cold_env() -> dict[str, str]:
 
 
 def _moved_env(repo: Path) -> dict[str, str]:
-    """A cache folder as after an audit of an earlier HEAD: the record facts are remembered, the
-    report is not (what a CI run after one more commit finds)."""
-    import json
-
+    """A cache folder as after an audit of the commit before HEAD: what a CI run after one more
+    commit finds (the audit extends the remembered one with `git log <remembered>..HEAD`)."""
     env = _cold_env()
-    subprocess.run([str(JW), "-C", str(repo), "audit"], capture_output=True, env=env, check=False)
-    (cache,) = (Path(env["XDG_CACHE_HOME"]) / "jw" / "audit").glob("*-report.json")
-    data = json.loads(cache.read_text())
-    data["head"] = "0" * 40
-    cache.write_text(json.dumps(data))
+    git = ["git", "-C", str(repo), "-c", "advice.detachedHead=false"]
+    subprocess.run([*git, "checkout", "-q", "--detach", "HEAD~1"], check=True)
+    try:
+        subprocess.run(
+            [str(JW), "-C", str(repo), "audit"], capture_output=True, env=env, check=False
+        )
+    finally:
+        subprocess.run([*git, "checkout", "-q", "main"], check=True)
     return env
 
 

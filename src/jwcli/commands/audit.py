@@ -55,9 +55,10 @@ def audit(
     from jwcli.history.audit import audit as run_audit
     from jwcli.model.findings import Finding
 
-    root = repo_root(options(ctx))
+    opts = options(ctx)
+    root = repo_root(opts)
     try:
-        report = run_audit(root, since=since, fsck=fsck)
+        report = run_audit(root, since=since, fsck=fsck, remember=not opts.no_cache)
     except DataInvalid as exc:
         found: list[Finding] = [f for f in exc.findings if isinstance(f, Finding)]
         output.findings(found, "text", files=len({f.path for f in found}))

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwcli.errors import DataInvalid, GitProblem, UsageError
 from jwcli.history import git
+from jwcli.history.audit_state import Resume, WalkState
 from jwcli.model.findings import Finding
 from jwcli.quarters import Quarter
 
@@ -184,8 +185,13 @@ def parse_since(text: str) -> dt.date | None:
         raise UsageError(f"--since `{text}` is not a real calendar date") from None
 
 
-def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditReport:
-    """The audit trail of the relationship repository at `root` (its git history up to HEAD)."""
+def audit(
+    root: Path, *, since: str | None = None, fsck: bool = False, remember: bool = True
+) -> AuditReport:
+    """The audit trail of the relationship repository at `root` (its git history up to HEAD).
+
+    `remember`: use and keep the last audit in this user's cache folder (`jw --no-cache audit`
+    reads the whole history and leaves the cache alone; the report is the same either way)."""
     git.preflight(root, for_write=False)
     if fsck:
         problems = git.fsck(root)
@@ -203,19 +209,27 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     from jwcli.history import audit_cache
 
     head = git.head_commit(root) or ""
-    cached = audit_cache.load_report(root, head) if since is None else None
-    if cached is not None:
+    remember = remember and since is None  # --since reports a part: nothing to remember
+    remembered = audit_cache.load_report(root) if remember else None
+    if remembered is not None and remembered["head"] == head:
         try:
-            report = _from_cache(cached)
-            review = [git.TrailerCommit(c, when, dict(t)) for c, when, t in cached["review"]]
+            data = remembered["report"]
+            report = _from_cache(data)
+            review = [git.TrailerCommit(c, when, dict(t)) for c, when, t in data["review"]]
+            order = {c: i for i, c in enumerate(data["ids"])}
         except (KeyError, TypeError, ValueError):
-            cached = None
-    if cached is not None:
-        from jwcli.history.closes import find_closes
+            pass
+        else:
+            from jwcli.history.closes import find_closes
 
-        closes = find_closes(root, read=review)
-        report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
-        return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
+            # the tags are not part of the history a commit id names: checked afresh
+            closes = find_closes(root, read=review)
+            report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
+            return _finish(report, fsck, order, data["acked"])
+    if remembered is not None:
+        extended = _extend(root, head, remembered["head"], remembered["report"], fsck)
+        if extended is not None:
+            return extended
 
     head_charter = git.read_blobs(root, [f"HEAD:./{CHARTER_FILE}"])[f"HEAD:./{CHARTER_FILE}"]
     if head_charter is None:
@@ -229,16 +243,14 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
     log = git.Log(root, signatures=guessed)
     tree = git.Tree(root, "HEAD", RECORDS_DIR)
     review_tags = git.tags(root, REVIEW_TAG_PREFIX)
-    current = _current_state(root, head_charter, tree, audit_cache.load_facts(root))
+    current = _current_state(
+        root, head_charter, tree, audit_cache.load_facts(root) if remember else {}
+    )
     signing = current.charter.governance.require_signed_commits
     commits = log.commits()
     if signing and not guessed:  # the setting is written in a way the quick look missed
         commits = git.Log(root, signatures=True).commits()
-    review = [
-        git.TrailerCommit(c.id, c.committed, c.trailers)
-        for c in commits
-        if c.trailers.get("Jw-Kind", "").strip().lower() == "review"
-    ]
+    review = _review_commits(commits)
     from jwcli.history.closes import find_closes
 
     closes = find_closes(root, read=review)
@@ -256,7 +268,8 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
             and (since_date is None or dt.datetime.fromisoformat(c.committed).date() >= since_date)
         ),
     )
-    order = {c.id: i for i, c in enumerate(commits)}
+    ids = [c.id for c in commits]
+    order = {c: i for i, c in enumerate(ids)}
     acked = _before_closes(commits, set(walk.closes.values()))
     report = AuditReport(
         walk.entries,
@@ -266,21 +279,148 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         {str(q): c for q, c in sorted(walk.closes.items())},
         walk.first_agreement,
     )
-    if since is None:
-        audit_cache.save(
-            root,
-            head,
-            {
-                **report.as_dict(),
-                "signatures_checked": signing,
-                "order": {f.commit: order[f.commit] for f in report.flags},
-                "acked": sorted(acked & {f.commit for f in report.flags}),
-                "review": [[c.id, c.committed, c.trailers] for c in review],
-            },
-            _encode_facts(walk.blobs.facts, current.charter.fiscal_year_start),
+    if remember:
+        _remember(root, head, report, walk, ids, acked, review, current.at_head)
+        audit_cache.save_facts(
+            root, _encode_facts(walk.blobs.facts, current.charter.fiscal_year_start)
         )
     report.flags += _tag_flags(root, closes, review_tags)
     return _finish(report, fsck, order, acked)
+
+
+def _remember(
+    root: Path,
+    head: str,
+    report: AuditReport,
+    walk: _Walk,
+    ids: list[str],
+    acked: Iterable[str],
+    review: Sequence[git.TrailerCommit],
+    at_head: _AtHead,
+) -> None:
+    """Keep the report of `head`'s history and where the walk stopped, for the next run."""
+    from jwcli.history import audit_cache, audit_state
+
+    flagged = {f.commit for f in report.flags}
+    audit_cache.save_report(
+        root,
+        head,
+        {
+            **report.as_dict(),
+            "signatures_checked": report.signatures_checked,
+            "ids": ids,
+            "acked": sorted(set(acked) & flagged),
+            "review": [[c.id, c.committed, c.trailers] for c in review],
+        },
+        {
+            "walk": audit_state.encode(walk.state),
+            "supersedes": at_head.supersedes,
+            "amendments": at_head.amendments,
+        },
+    )
+
+
+def _extend(
+    root: Path, head: str, head_before: str, data: dict[str, Any], fsck: bool
+) -> AuditReport | None:
+    """The report of `head`'s history from the one remembered for an earlier HEAD, walking only
+    the commits since (`git log <remembered>..HEAD`); None when that would not give what a walk
+    over the whole history gives, and the caller walks it all.
+
+    Extending is exact when the new commits are a straight line on the remembered HEAD (each
+    one's only parent is the one before): git then lists the old history as before, so the
+    rules see every old commit as they did, and every new one after them. Three things that new
+    commits could change about old commits' flags make it walk everything instead: a merge (its
+    order among older commits, and what it brings in), a change to the charter (its version
+    and parties judge old changes), and a change to which amendments are in force at HEAD
+    (whether old charter changes were agreed)."""
+    from jwcli.history import audit_cache, audit_state
+    from jwcli.history.closes import find_closes
+
+    try:
+        report = _from_cache(data)
+        review = [git.TrailerCommit(c, when, dict(t)) for c, when, t in data["review"]]
+        ids = list(data["ids"])
+        acked = set(data["acked"])
+        walked = audit_cache.load_walk(root, head_before)
+        if walked is None:
+            return None
+        state = audit_state.decode(walked["walk"])
+        at_head = _AtHead.decode(walked["supersedes"], walked["amendments"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    try:
+        commits = git.Log(root, signatures=report.signatures_checked, after=state.head).commits()
+    except (GitProblem, ValueError):  # the remembered HEAD is gone (history rewritten, gc'd)
+        return None
+    parent = state.head
+    for c in commits:
+        if c.parents != (parent,) or any(ch.path == CHARTER_FILE for ch in c.changes):
+            return None
+        parent = c.id
+    if parent != head or state.head != head_before:  # HEAD is no descendant of the remembered
+        return None
+    changed = [ch for c in commits for ch in c.changes if _area(ch.path) == "record"]
+    head_charter = f"HEAD:./{CHARTER_FILE}"
+    blobs = git.read_blobs(root, [head_charter, *(ch.new for ch in changed if ch.new)])
+    charter = _charter_model(blobs[head_charter])
+    if charter is None:
+        return None
+    fys = charter.fiscal_year_start
+    facts = {ch.new: _facts(blobs[ch.new], fys) for ch in changed if ch.new}
+    now = at_head.changed(changed, facts)
+    if now.in_force() != at_head.in_force():
+        return None
+    # the amendments in force are those remembered, so the walk never needs their models
+    current = _Current(charter, facts, {}, now)
+    closes = find_closes(root, read=[*review, *_review_commits(commits)])
+    walk = _Walk(root, current, report.signatures_checked, closes)
+    walk.state = state
+    walk.first_agreement = report.first_agreement
+    old_head = state.head
+    walk.run(commits, None, audit_state.Resume(old_head, state.closed, state.governed))
+    # a close commit acknowledges the notices of every commit it descends from: on a straight
+    # line, all the remembered ones and the new ones before it
+    close_ids = set(walk.closes.values())
+    last_close = max((i for i, c in enumerate(commits) if c.id in close_ids), default=-1)
+    if last_close >= 0:
+        acked.update(ids)
+        acked.update(c.id for c in commits[:last_close])
+    ids += [c.id for c in commits]
+    extended = AuditReport(
+        report.commits + walk.entries,
+        report.flags + walk.flags,
+        report.signatures_checked,
+        None,
+        {str(q): c for q, c in sorted(walk.closes.items())},
+        report.first_agreement,
+    )
+    _remember(root, head, extended, walk, ids, acked, [*review, *_review_commits(commits)], now)
+    extended.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
+    return _finish(extended, fsck, {c: i for i, c in enumerate(ids)}, acked)
+
+
+def _review_commits(commits: Iterable[git.LogCommit]) -> list[git.TrailerCommit]:
+    return [
+        git.TrailerCommit(c.id, c.committed, c.trailers)
+        for c in commits
+        if c.trailers.get("Jw-Kind", "").strip().lower() == "review"
+    ]
+
+
+def _charter_model(blob: bytes | None) -> Any:
+    """HEAD's charter validated, or None (the whole walk then says what is wrong with it)."""
+    from pydantic import ValidationError
+
+    from jwcli.model.charter import Charter
+
+    data = _parse(blob) if blob is not None else _UNREADABLE
+    if not isinstance(data, dict):
+        return None
+    try:
+        return Charter.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _finish(
@@ -445,11 +585,54 @@ def _decode_facts(remembered: dict[str, list[Any]], fys: int) -> dict[str, Facts
     return found
 
 
+_REGULAR = frozenset({"100644", "100755"})  # the files a tree listing keeps (no links)
+
+
+@dataclass(slots=True)
+class _AtHead:
+    """What HEAD's records say about which amendments are in force, by path: the ids each record
+    supersedes and the amendments that validate (their blob ids). Remembered with the report, so
+    that a later run knows whether new commits changed it without reading every record again."""
+
+    supersedes: dict[str, list[str]]
+    amendments: dict[str, str]
+
+    def in_force(self) -> dict[str, str]:
+        gone = {t for ids in self.supersedes.values() for t in ids}
+        return {p: oid for p, oid in self.amendments.items() if _record_id(p) not in gone}
+
+    def changed(self, changes: Iterable[git.Change], facts: dict[str, Facts]) -> _AtHead:
+        """After `changes` (record changes, oldest first) with the `facts` of their new blobs."""
+        supersedes, amendments = dict(self.supersedes), dict(self.amendments)
+        for ch in changes:
+            supersedes.pop(ch.path, None)
+            amendments.pop(ch.path, None)
+            if ch.new and ch.mode in _REGULAR:  # a link is no record (the tree leaves it out)
+                found = facts[ch.new]
+                if found.supersedes:
+                    supersedes[ch.path] = list(found.supersedes)
+                if found.model is not None:
+                    amendments[ch.path] = ch.new
+        return _AtHead(supersedes, amendments)
+
+    @classmethod
+    def decode(cls, supersedes: Any, amendments: Any) -> _AtHead:
+        if not isinstance(supersedes, dict) or not isinstance(amendments, dict):
+            raise ValueError("records at HEAD")
+        for ids in supersedes.values():
+            if not isinstance(ids, list) or not all(isinstance(t, str) for t in ids):
+                raise ValueError("supersedes")
+        if not all(isinstance(oid, str) for oid in amendments.values()):
+            raise ValueError("amendments")
+        return cls(supersedes, amendments)
+
+
 @dataclass(slots=True)
 class _Current:
     charter: Any  # the validated Charter at HEAD
     facts: dict[str, Facts]  # blob id -> facts, HEAD's records first
     amendments: dict[str, Any]  # path -> Amendment, HEAD's active amendments
+    at_head: _AtHead
 
 
 def _current_state(
@@ -499,14 +682,14 @@ def _current_state(
     finally:
         if collecting:
             gc.enable()
-    found_amendments = {
-        e.path: facts[e.oid].model for e in entries if facts[e.oid].model is not None
-    }
-    superseded = {t for f in facts.values() for t in f.supersedes}
-    amendments = {
-        path: a for path, a in found_amendments.items() if _record_id(path) not in superseded
-    }
-    return _Current(charter, facts, amendments)
+    # HEAD's records only: versions remembered from other commits supersede nothing at HEAD
+    at_head = _AtHead(
+        {e.path: list(facts[e.oid].supersedes) for e in entries if facts[e.oid].supersedes},
+        {e.path: e.oid for e in entries if facts[e.oid].model is not None},
+    )
+    in_force = at_head.in_force()
+    amendments = {path: facts[oid].model for path, oid in in_force.items()}
+    return _Current(charter, facts, amendments, at_head)
 
 
 # --- reading versions --------------------------------------------------------------------------
@@ -631,7 +814,7 @@ class _Walk:
         self.blobs = _Blobs(root, current)
         self.entries: list[CommitEntry] = []
         self.flags: list[Flag] = []
-        self._flagged: set[tuple[str, str, str, str]] = set()
+        self.state = WalkState()
         self._in_range = False
         self.closes: dict[Quarter, str] = {}
         self.first_agreement: str | None = None
@@ -639,9 +822,12 @@ class _Walk:
 
     # -- closes and agreement, before the rules run
 
-    def _closes(self, commits: list[git.LogCommit]) -> dict[str, frozenset[Quarter]]:
+    def _closes(
+        self, commits: list[git.LogCommit], seed: dict[str, frozenset[Quarter]] | None = None
+    ) -> dict[str, frozenset[Quarter]]:
         """Each commit's closed quarters: those closed by a commit it descends from (the first
-        close commit of a quarter in topological order is the one that counts)."""
+        close commit of a quarter in topological order is the one that counts). `seed`: those
+        of the commit a resumed walk starts from."""
         closing: dict[str, Quarter] = {}
         for quarter, close in self._found_closes.closed.items():
             self.closes[quarter] = close.commit
@@ -656,7 +842,7 @@ class _Walk:
                     f"stands (tag {close.tag} must mark it); add what changed since with "
                     "`jw add --late`",
                 )
-        closed: dict[str, frozenset[Quarter]] = {}
+        closed: dict[str, frozenset[Quarter]] = dict(seed or {})
         empty: frozenset[Quarter] = frozenset()
         for c in commits:
             acc = empty
@@ -735,28 +921,34 @@ class _Walk:
         quarter: Quarter | None = None,
     ) -> None:
         key = (rule, path, blob if blob is not None else commit, message)
-        if key in self._flagged:
+        if key in self.state.flagged:
             return
-        self._flagged.add(key)
+        self.state.flagged.add(key)
         if self._in_range:
             severity = "notice" if rule in NOTICES else "error"
             label = str(quarter) if quarter is not None else None
             self.flags.append(Flag(rule, commit, path, message, severity, label))
 
-    def run(self, commits: list[git.LogCommit], in_range: InRange | None) -> None:
+    def run(
+        self, commits: list[git.LogCommit], in_range: InRange | None, resume: Resume | None = None
+    ) -> None:
+        """Walk `commits` (parents first). `resume`: they extend, one parent each, the history a
+        remembered walk ended at, whose state `self.state` already holds."""
         self._in_range = True
         self._prefetch(commits)
-        closed = self._closes(commits)
-        governed = self._agreement(commits)
-        first: dict[str, tuple[str, str]] = {}  # record id -> (commit, blob) first committed
-        belongs: dict[str, frozenset[Quarter]] = {}  # record id -> its and its chain's quarters
-        authors: dict[str, str] = {}  # assessment path -> the email that added it
+        if resume is None:
+            closed = self._closes(commits)
+            governed = self._agreement(commits)
+        else:
+            # a straight line of new commits: each one's only parent is the one before
+            closed = self._closes(commits, {resume.head: resume.closed})
+            governed = {c.id for c in commits} if resume.governed else set()
+        state = self.state
+        first, belongs, authors = state.first, state.belongs, state.authors
+        runs, spent = state.runs, state.spent
         seen: set[tuple[str, str | None]] = set()  # (path, blob) changes already walked
         merges = any(len(c.parents) > 1 for c in commits)  # only merges need `seen`
-        runs: set[tuple[str | None, str | None]] = set()  # (service, party) with a run cost
-        spent: set[str | None] = set()  # services with a cost or saving
         no_moves: set[str] = set()
-        charter_now: Any = self.current.charter if not commits else None
         for c in commits:
             data_changes = [(ch, area) for ch in c.changes if (area := _area(ch.path))]
             if not data_changes:
@@ -778,8 +970,9 @@ class _Walk:
                     seen.add((ch.path, ch.new))
                 if area == "charter":
                     entry.charter = True
-                    if ch.new:
-                        charter_now = self.blobs.model(ch.new, "charter") or charter_now
+                    now = self.blobs.model(ch.new, "charter") if ch.new else None
+                    if now is not None:  # an unreadable version leaves the last good one's rule
+                        state.signing_now = now.governance.require_signed_commits
                     if fresh and is_governed:
                         self._charter(c, ch, raised)
                     continue
@@ -818,13 +1011,17 @@ class _Walk:
                         self._late(c, ch, rid, facts, belongs[rid], quarters_closed)
                 elif quarters_closed and rid not in moved and fresh and ch.status != "A":
                     self._after_close(c, ch, rid, quarters_closed)
-            signing = charter_now is not None and charter_now.governance.require_signed_commits
-            if self.signing and signing:
+            if self.signing and state.signing_now:
                 self._signature(c, data_changes[0][0].path)
             if self._in_range and (
                 entry.added or entry.modified or entry.deleted or entry.charter or entry.baselines
             ):
                 self.entries.append(entry)
+        if commits:  # where a later run can pick the walk up
+            last = commits[-1].id
+            state.head = last
+            state.closed = closed[last]
+            state.governed = last in governed or last == self.first_agreement
 
     def _signature(self, c: git.LogCommit, path: str) -> None:
         letter = c.signature or "N"
@@ -870,7 +1067,8 @@ class _Walk:
             earlier = first.get(rid)
             if earlier is None or not ch.new:
                 return
-            self.blobs.fetch([earlier[1]])
+            # both sides: the new one may be known only by its facts, not by its text
+            self.blobs.fetch([earlier[1], ch.new])
             if self.blobs.same(earlier[1], ch.new):
                 return
             self.flag(

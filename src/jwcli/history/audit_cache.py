@@ -2,19 +2,24 @@
 of `jw review`) at the same HEAD does not walk the history again.
 
 A commit id names its whole history, so the report of HEAD's history never goes stale; the
-`review/` tags, which can move, are checked afresh every run. The file is kept outside the
-repository, in this user's cache folder (`$XDG_CACHE_HOME/jw/audit`, else `~/.cache/jw/audit`):
-nothing committed to or written into a working tree by someone else can stand in for it. It is
-plain JSON, opened without following links, size-capped, and anything unexpected in it is a miss.
+`review/` tags, which can move, are checked afresh every run. With the report goes where the
+walk over the history stopped (history/audit_state.py), so that after new commits only those are
+walked. The file is kept outside the repository, in this user's cache folder
+(`$XDG_CACHE_HOME/jw/audit`, else `~/.cache/jw/audit`): nothing committed to or written into a
+working tree by someone else can stand in for it. It is plain data (marshal) behind a MAC keyed
+with this user's secret (the one the records cache uses), opened without following links,
+size-capped, and anything unexpected in it, or a MAC that does not match, is a miss.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import hmac
+import marshal
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +31,7 @@ MAX_BYTES = 256 * 1024 * 1024
 _SOURCES = (
     "history/audit.py",
     "history/loosening.py",
+    "history/audit_state.py",
     "analysis/charter_state.py",
     "analysis/quarters.py",
     "model/records.py",
@@ -43,7 +49,8 @@ def _folder() -> Path | None:
 
 
 def _key() -> str:
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    # the Python version too: marshal's format is Python's own
+    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
     package = Path(__file__).resolve().parent.parent
     for rel in _SOURCES:
         with contextlib.suppress(OSError):
@@ -56,16 +63,16 @@ def _path(root: Path, part: str) -> Path | None:
     if folder is None:
         return None
     name = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=16).hexdigest()
-    return folder / f"{name}-{part}.json"
+    return folder / f"{name}-{part}.bin"
 
 
-def load_report(root: Path, head: str) -> dict[str, Any] | None:
-    """The report the last audit of this repository remembered, when it audited `head`."""
+def load_report(root: Path) -> dict[str, Any] | None:
+    """The last audit of this repository remembered: {"head": commit id, "report": ...}."""
     data = _read(root, "report")
-    if data.get("head") != head or not head:
+    head, report = data.get("head"), data.get("report")
+    if not isinstance(head, str) or not head or not _well_formed(report):
         return None
-    report = data.get("report")
-    return report if _well_formed(report) else None
+    return {"head": head, "report": report}
 
 
 def load_facts(root: Path) -> dict[str, list[Any]]:
@@ -76,9 +83,19 @@ def load_facts(root: Path) -> dict[str, list[Any]]:
     return {}
 
 
+_MAC_HEX = 64  # the file starts with the MAC of the rest, in hex, and a newline
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    mac = hashlib.blake2b(payload, digest_size=32, key=key, person=b"jw-audit")
+    return mac.hexdigest().encode()
+
+
 def _read(root: Path, part: str) -> dict[str, Any]:
-    path = _path(root, part)
-    if path is None:
+    from jwcli.load.cache import user_key
+
+    path, key = _path(root, part), user_key()
+    if path is None or key is None:
         return {}
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -91,8 +108,16 @@ def _read(root: Path, part: str) -> dict[str, Any]:
         if info.st_uid != os.getuid():
             return {}
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = json.loads(handle.read())
-    except (OSError, ValueError, RecursionError):
+            raw = handle.read(MAX_BYTES + 1)
+        mac, payload = raw[:_MAC_HEX], raw[_MAC_HEX + 1 :]
+        if raw[_MAC_HEX : _MAC_HEX + 1] != b"\n" or not hmac.compare_digest(
+            mac, _mac(key, payload)
+        ):
+            return {}  # damaged, or not written by this user's jw
+        # marshal, not JSON: five to ten times faster both ways on the 10,000 commits of a
+        # history, and safe here because the MAC shows this user's jw wrote the bytes
+        data = marshal.loads(payload)
+    except (OSError, ValueError, EOFError, TypeError, RecursionError):
         return {}
     finally:
         os.close(fd)
@@ -122,7 +147,12 @@ def _well_formed(report: Any) -> bool:
     flags, commits = report.get("flags"), report.get("commits")
     if not isinstance(flags, list) or not isinstance(commits, list):
         return False
-    if not isinstance(report.get("closes"), dict) or not isinstance(report.get("order"), dict):
+    if not isinstance(report.get("closes"), dict):
+        return False
+    ids, acked = report.get("ids"), report.get("acked")
+    if not isinstance(ids, list) or not all(isinstance(c, str) for c in ids):
+        return False
+    if not isinstance(acked, list) or not all(isinstance(c, str) for c in acked):
         return False
     review = report.get("review")
     if not isinstance(review, list) or not all(
@@ -146,26 +176,41 @@ def _well_formed(report: Any) -> bool:
     return True
 
 
-def save(root: Path, head: str, report: dict[str, Any], facts: dict[str, list[Any]]) -> None:
-    """Remember `report` for `head`, and the facts of record versions (by blob id, good for any
-    later HEAD); a failure to write is ignored (the cache is optional)."""
+def load_walk(root: Path, head: str) -> dict[str, Any] | None:
+    """Where the walk that made the remembered report of `head` stopped (history/audit_state),
+    kept apart from the report: only a run after new commits reads it."""
+    data = _read(root, "walk")
+    walk = data.get("walk")
+    return walk if data.get("head") == head and head and isinstance(walk, dict) else None
+
+
+def save_report(root: Path, head: str, report: dict[str, Any], walk: dict[str, Any]) -> None:
+    """Remember `report` for `head` and where its walk stopped; a failure to write is ignored
+    (the cache is optional). Each file names the HEAD it is for, so a report and a walk state
+    of different runs (one written, the other not) never meet."""
     if head:
+        _write(root, "walk", {"key": _key(), "head": head, "walk": walk})
         _write(root, "report", {"key": _key(), "head": head, "report": report})
-        _write(root, "facts", {"key": _key(), "facts": facts})
+
+
+def save_facts(root: Path, facts: dict[str, list[Any]]) -> None:
+    """Remember the facts of record versions (by blob id, good for any later HEAD)."""
+    _write(root, "facts", {"key": _key(), "facts": facts})
 
 
 def _write(root: Path, part: str, data: dict[str, Any]) -> None:
-    path = _path(root, part)
-    if path is None:
+    from jwcli.load.cache import user_key
+
+    path, key = _path(root, part), user_key()
+    if path is None or key is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit-", suffix=".tmp")
         try:
-            # dumps, not dump: `dump` streams through the pure-Python encoder, ten times slower
-            text = json.dumps(data)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            payload = marshal.dumps(data)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_mac(key, payload) + b"\n" + payload)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):

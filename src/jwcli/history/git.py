@@ -592,6 +592,7 @@ class Change:
     path: str  # relative to the folder the log was read from
     old: str | None  # blob ids; None where the file does not exist on that side
     new: str | None
+    mode: str = ""  # the new side's file mode as git writes it (100644, 120000 a link, ...)
 
 
 @dataclass(slots=True)
@@ -622,7 +623,10 @@ class Log(Background):
     parent. `commits()` returns them oldest first, every parent before its children.
     """
 
-    def __init__(self, root: Path, *, signatures: bool = False) -> None:
+    def __init__(self, root: Path, *, signatures: bool = False, after: str | None = None) -> None:
+        """`after`: a commit id; only the commits since it (`git log <after>..HEAD`)."""
+        if after is not None and not (len(after) == 40 and _HEX.issuperset(after.encode())):
+            raise ValueError(f"not a commit id: {after!r}")
         fields = ["%H", "%P", "%an", "%ae", "%aI", "%cI"]
         fields += [f"%(trailers:key={key},valueonly,separator=%x2C)" for key in TRAILER_KEYS]
         fields += ["%G?" if signatures else "", "%s"]
@@ -641,6 +645,7 @@ class Log(Background):
             "--relative",
             "--format=%x01" + "%x00".join(fields),
             "HEAD",
+            *([f"^{after}"] if after else []),
             "--",
         ]
         super().__init__(args, root)
@@ -741,13 +746,14 @@ def parse_log(out: bytes, fields: int) -> list[LogCommit]:
                 meta = meta[1:]
             if meta[:1] != b":":
                 break
-            _, _, old, new, status = meta.decode().split(" ")
+            _, mode, old, new, status = meta.decode().split(" ")
             changes.append(
                 Change(
                     status[:1],
                     tokens[i + 1].decode("utf-8", "surrogateescape"),
                     old if old.strip("0") else None,
                     new if new.strip("0") else None,
+                    mode,
                 )
             )
             i += 2
