@@ -359,3 +359,26 @@ def test_no_cache_reads_the_whole_history_and_says_the_same(
     # the next remembered run extends the remembered audit and says the same
     report = audit(root, tmp_path, walks)
     assert report["walks"] != [None] and report["flags"] == flags
+
+
+def test_review_with_no_cache_neither_reads_nor_writes_the_audit_memory(
+    isolated_git: dict[str, str], tmp_path: Path, walks: list[str | None]
+) -> None:
+    from jwcli.history import audit_cache
+
+    root = _repo(tmp_path)
+    commit_files(root, {OBS: rec("observation", "2025-05-10")}, "An observation")
+    audit(root, tmp_path, walks)
+    kept = audit_cache._path(root, "report")
+    assert kept is not None
+    before = kept.read_bytes()
+    commit_files(root, {OBS: rec("observation", "2025-05-11")}, "Edited")
+    walks.clear()
+    out = tmp_path / "pack"
+    result = jw(
+        "--no-cache", "-C", str(root), "--today", "2025-08-01",
+        "review", "--quarter", "2025-Q1", "--format", "json", "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert walks == [None]  # the pack's audit section read the whole history
+    assert kept.read_bytes() == before  # and left the remembered audit alone

@@ -282,7 +282,7 @@ def _render(
         formats = _present_formats(folder, formats)
     _check_chromium(formats, request.close)
     if snap.in_git and snap.commit:
-        audit = _audit_view(root, snap.commit, quarter, fsm, closes)
+        audit = _audit_view(root, snap.commit, quarter, fsm, closes, remember=request.cache)
     elif snap.in_git:
         audit = _no_audit("The repository has no commits yet: there is no history to audit.")
     else:
@@ -524,13 +524,16 @@ def _no_audit(reason: str) -> AuditView:
     )
 
 
-def _audit_view(root: Path, commit: str, quarter: Quarter, fsm: int, closes: Closes) -> AuditView:
+def _audit_view(
+    root: Path, commit: str, quarter: Quarter, fsm: int, closes: Closes, *, remember: bool
+) -> AuditView:
     """Commits of the quarter by author and records changed after a review was closed, as seen
-    from `commit` (HEAD, or the --as-of revision): the history after it is left out."""
+    from `commit` (HEAD, or the --as-of revision): the history after it is left out.
+    `remember`: use the audit remembered in this user's cache (not with `--no-cache`)."""
     from jwcli.history.audit import audit
 
     try:
-        report = audit(root)
+        report = audit(root, remember=remember)
     except JwError as problem:
         return _no_audit(f"The audit trail could not be read: {problem.message}")
     reachable = _ancestry(root, commit)
