@@ -308,10 +308,14 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                 )
 
 
-@check
-def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+@record_check
+def duplicate_measurements(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
     """A second reading of a KPI for a period must supersede the first (lifecycle.md): two
-    live readings would let the later one change a figure with nobody noticing."""
+    live readings would let the later one change a figure with nobody noticing. Depends on the
+    other readings of the KPI and period and whether they are superseded (checks/groups.py)."""
+    wanted = None if only is None else set(only)
     superseded = {sid for e in rel.records.values() for sid in e.record.superseded_ids}
     live: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = {}
     for entry in rel.records.values():
@@ -324,7 +328,9 @@ def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Findin
             continue
         readings.sort()
         first = readings[0][1]
-        for _, _, path in readings[1:]:
+        for _, record_id, path in readings[1:]:
+            if wanted is not None and record_id not in wanted:
+                continue
             yield Finding(
                 path,
                 f"a second measurement of `{kpi}` for {period} (the first is `{first}`): "

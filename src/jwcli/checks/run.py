@@ -112,8 +112,10 @@ REWRITE_AFTER = 200
 
 def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> list[Finding]:
     """`validate(rel, today)`, re-running the per-record checks only on the records that changed
-    since the last run and the records that name them; every other record keeps the findings
-    the last run stored for it (issue: one change must not re-check 100,000 records).
+    since the last run, the records that name them and those in a group with them
+    (checks/groups.py: the updates of a commitment, the readings of a KPI for a period, the
+    records superseding one record); every other record keeps the findings the last run stored
+    for it (issue 15: one change must not re-check 100,000 records).
 
     A record "changed" when its id now comes from another file, or its file's stat key did
     (load/tree.py), or its file is too new to have a key. The state is keyed on `today`, the
@@ -121,7 +123,7 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     record. Whole-repository checks (every check not declared `@record_check`) always run in
     full. Without a stored state, or with one that fails its type checks, every record is checked.
     """
-    from jwcli.checks.records import record_links
+    from jwcli.checks.groups import dependents, touched_by
     from jwcli.checks.registry import CHECKS, RECORD_CHECKS
     from jwcli.checks.validate import assign_quarters, validate
     from jwcli.load import cache as store
@@ -157,8 +159,12 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
         changed = {i for i, _ in signatures.items() - before.items()}
         changed.update(rel.records.keys() - signatures.keys())
         moved = changed | (before.keys() - rel.records.keys())
-        naming_of = previous["named_by"]
-        naming = set().union(*(naming_of.get(i, ()) for i in moved))
+        # a changed record touches its id and the groups it was in (stored) and is in now
+        was_in = previous["touches"]
+        touched = moved | touched_by(rel, changed)
+        touched.update(*(was_in.get(i, ()) for i in moved))
+        depending = previous["dependents"]
+        naming = set().union(*(depending.get(key, ()) for key in touched))
         only = (changed | naming) & rel.records.keys()
         kept_findings = {
             i: rows
@@ -197,15 +203,13 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     # The state says what changed since it was written, not since the last run: while that is
     # a few records, re-checking them costs less than rewriting 100,000 entries each run.
     if storable and (only is None or len(moved) > REWRITE_AFTER):
-        named_by: dict[str, list[str]] = {}
-        for record_id, entry in rel.records.items():
-            for target in record_links(entry.record):
-                named_by.setdefault(target, []).append(record_id)
+        depending, touches = dependents(rel)
         state = {
             "context": context,
             "ids": list(signatures),
             "keys": array("q", signatures.values()).tobytes(),
-            "named_by": {target: tuple(ids) for target, ids in named_by.items()},
+            "dependents": depending,
+            "touches": touches,
             "findings": by_id,
         }
         store.store_checks(root, state)
