@@ -1,9 +1,10 @@
 """Incremental validation of findings that depend on siblings, not only on named records
 (issue 15.1; checks/groups.py): a late renegotiation decided by another update of the same
 commitment, a duplicate reading decided by another reading of the KPI and period, a record
-corrected twice, a chain whose first stage changes party, a record moved between quarter
-folders, a record deleted. After each step the warm run's findings must be exactly those of
-`--no-cache`, and the finding on the *unchanged* record must appear or go as the rules say.
+corrected twice, an overdue commitment answered by an update, a chain whose first stage
+changes party, a record moved between quarter folders, a record deleted. After each step the
+warm run's findings must be exactly those of `--no-cache`, and the finding on the *unchanged*
+record must appear or go as the rules say.
 
 The expected messages are worked out from lifecycle.md with the example data of
 tests/review_data.py: commitment `c-north-1` is due 2025-09-10 and `u-north-1` (2025-09-12)
@@ -64,6 +65,16 @@ def test_findings_that_depend_on_siblings_follow_every_change(
         assert scopes and scopes[0] is not None  # incremental, not a full re-check
         assert warm == _validate(root, TODAY, "--no-cache")
         return warm[1]
+
+    # 0. a commitment past its due without an update is overdue until an update names it
+    overdue = (
+        "commitment was due 2025-09-20 and has no update: record whether it was delivered, "
+        "missed, renegotiated or withdrawn"
+    )
+    assert overdue in _on(_validate(root, TODAY)[1], "c-south-1")
+    south = _update("2025-09-19", "delivered").replace("c-north-1", "c-south-1")
+    assert overdue not in _on(step(f"{Q2}/u-south-1.yaml", south), "c-south-1")
+    assert overdue in _on(step(f"{Q2}/u-south-1.yaml", None), "c-south-1")
 
     late = (
         "renegotiated on 2025-09-15, after the commitment was due (2025-09-10): it counts as "

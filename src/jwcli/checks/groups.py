@@ -5,18 +5,20 @@ A per-record finding may depend on other records in two ways:
 
 - **the records it names** (`records.record_links`): a record naming a commitment, a saving,
   an innovation, a superseded record or evidence is re-checked when that record changes;
-- **its siblings in a group**, records that need not name each other: the other updates of a
-  commitment (`renegotiated` after the due date in force, lifecycle.py; a correction after the
-  due, corrections.py), the other readings of a KPI for a period (duplicate_measurements), the
-  other records superseding the same record (a record is corrected once, corrections.py), and
-  whether a sibling is itself superseded (a superseded update moves no due date and a superseded
-  reading is no duplicate).
+- **its siblings in a group**, records that need not name each other: the updates of a
+  commitment (the commitment is overdue unless one names it, records.py; an update is late
+  when renegotiated after the due date the others left in force, lifecycle.py, and so is a
+  correction after the due, corrections.py), the other readings of a KPI for a period
+  (duplicate_measurements), the other records superseding the same record (a record is
+  corrected once, corrections.py), and whether a sibling is itself superseded (a superseded
+  update moves no due date and a superseded reading is no duplicate).
 
 A record *touches* the groups it is a member of: when it changes, appears or vanishes, every
 record depending on one of those groups (under the last state or now) is re-checked. A record
-*depends on* the ids it names, the groups it is in, and the "superseded" key of itself and of
-every sibling in its groups. Over-approximating costs a few extra re-checks; missing a key would
-make an incremental run differ from `--no-cache`, so when in doubt a key is added here.
+*depends on* the ids it names, the groups it is in, the "superseded" key of itself and of every
+sibling in its groups, and (a commitment) the group of its own updates. Over-approximating
+costs a few extra re-checks; missing a key would make an incremental run differ from
+`--no-cache`, so when in doubt a key is added here.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def dependents(
         keys.update(groups)
         if groups:  # an update's or a reading's findings depend on whether it is superseded
             keys.add(SUPERSEDED + record_id)
+        if type(entry.record) is Commitment:  # overdue unless an update names it
+            keys.add(UPDATES + record_id)
         for group in groups:
             if not group.startswith(SUPERSEDED):
                 keys.update(SUPERSEDED + sibling for sibling in members[group])

@@ -230,16 +230,22 @@ def record_consistency(
             )
 
 
-@check
-def overdue_commitments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+@record_check
+def overdue_commitments(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
+    """Per record: a commitment depends on the updates naming it (checks/groups.py)."""
+    due = [(e, e.record) for e in scope(rel, only) if isinstance(e.record, Commitment)]
+    due = [(e, record) for e, record in due if record.due < today]
+    if not due:  # one change: usually no commitment to judge, and no pass over the updates
+        return
     updated = {
         e.record.commitment
         for e in rel.records.values()
         if isinstance(e.record, Update) and e.record.date <= today
     }
-    for entry in rel.records.values():
-        record = entry.record
-        if isinstance(record, Commitment) and record.due < today and entry.id not in updated:
+    for entry, record in due:
+        if entry.id not in updated:
             yield Finding(
                 entry.path,
                 f"commitment was due {record.due} and has no update: record "
