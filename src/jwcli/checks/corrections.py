@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 
-from jwcli.checks.registry import record_check
+from jwcli.checks.registry import record_check, scope
 from jwcli.model.findings import Finding, shorten
 from jwcli.model.records import AnyRecord, Commitment, Escalation, Update
 from jwcli.model.relationship import RecordEntry, Relationship
@@ -116,6 +116,8 @@ def corrections(
     rel: Relationship, today: dt.date, only: Collection[str] | None = None
 ) -> Iterable[Finding]:
     wanted = None if only is None else set(only)
+    if only is not None and not any(e.record.supersedes is not None for e in scope(rel, only)):
+        return  # no correction to judge: spare the pass over every record
     first_correction: dict[str, RecordEntry] = {}
     updates_of: UpdatesOf | None = None
     superseding = sorted(

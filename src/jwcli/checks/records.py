@@ -322,6 +322,8 @@ def duplicate_measurements(
     live readings would let the later one change a figure with nobody noticing. Depends on the
     other readings of the KPI and period and whether they are superseded (checks/groups.py)."""
     wanted = None if only is None else set(only)
+    if only is not None and not any(isinstance(e.record, Measurement) for e in scope(rel, only)):
+        return  # no reading to judge: spare the pass over every record
     superseded = {sid for e in rel.records.values() for sid in e.record.superseded_ids}
     live: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = {}
     for entry in rel.records.values():
