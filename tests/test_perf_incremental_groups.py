@@ -167,3 +167,73 @@ def test_findings_that_depend_on_siblings_follow_every_change(
     time.sleep(0.03)
     found = step(f"{Q2}/l-1.yaml", (root / Q2 / "l-1.yaml").read_text())
     assert _on(found, "l-1") == []
+
+
+@pytest.mark.usefixtures("cached")
+def test_whole_repository_findings_are_placed_again_only_when_their_file_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The assessment's unevidenced rating (a whole-repository check, run on every change)
+    keeps its stored line while its file is unchanged, and moves with the file when it is
+    edited."""
+    from jwcli.load import positions
+
+    located: list[str] = []
+    real = positions.load_file
+
+    def spy(path: Any, **kwargs: Any) -> Any:
+        located.append(Path(path).name)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(positions, "load_file", spy)
+    root = _repo(tmp_path)
+    assessment = "assessments/2025-Q2/north.yaml"
+    unevidenced = "rating of `acme` on critical-friend cites no evidence"
+
+    def line_of(found: list[dict[str, Any]]) -> int:
+        (line,) = [
+            f["line"] for f in found if f["path"] == assessment and f["message"] == unevidenced
+        ]
+        return int(line)
+
+    first = line_of(_validate(root, TODAY)[1])
+    assert first == 6  # `critical-friend:` is the sixth line of the file (review_data.py)
+    # an unrelated record changes: the assessment is not read again to place its finding
+    claim = (root / Q2 / "cl-acme.yaml").read_text(encoding="utf-8")
+    _put(root, f"{Q2}/cl-acme.yaml", claim + "evidence: [c-acme-1]\n")
+    located.clear()
+    warm = _validate(root, TODAY)
+    assert "north.yaml" not in located
+    assert line_of(warm[1]) == 6 and warm == _validate(root, TODAY, "--no-cache")
+    # the assessment gains a comment line on top: its finding moves one line down
+    text = (root / assessment).read_text(encoding="utf-8")
+    _put(root, assessment, "# reviewed by the board\n" + text)
+    warm = _validate(root, TODAY)
+    assert line_of(warm[1]) == 7 and warm == _validate(root, TODAY, "--no-cache")
+
+
+@pytest.mark.usefixtures("cached")
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"groups": ("U:c-north-1", 7)},  # a record's groups must be ids and group keys
+        {"positions": {"charter.yaml": (1, ((("version",), True, "6", 1),))}},  # line as text
+        {"positions": {"charter.yaml": ("1", ())}},  # a stat key as text
+    ],
+)
+def test_a_state_with_groups_or_positions_of_the_wrong_shape_is_not_used(
+    tmp_path: Path, bad: dict[str, Any]
+) -> None:
+    from jwcli.load import cache
+
+    root = _repo(tmp_path)
+    _validate(root, TODAY)
+    name = "checks.pickle"
+    state = cache.read(str(root / ".jw" / "cache" / name), plain=True)
+    assert state is not None and cache.stored_checks(str(root)) is not None
+    if "groups" in bad:
+        state["touches"]["u-north-1"] = bad["groups"]
+    else:
+        state["positions"] = bad["positions"]
+    assert cache.write(str(root), name, state, plain=True)  # under this user's own MAC
+    assert cache.stored_checks(str(root)) is None

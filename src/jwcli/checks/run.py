@@ -147,7 +147,7 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
         key = keys.get(entry.path)
         if key is not None:  # a file too new for a key is re-checked on every run
             signatures[record_id] = key  # another file for this id has another inode: a change
-    del keys
+    keys.update(tree.keys)  # charter, baselines and assessments: for the stored positions
 
     previous = store.stored_checks(root)
     only: set[str] | None = None
@@ -183,6 +183,8 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     # the same post-pass as validate(): findings stored in the state carry their quarter
     assign_quarters(rel, findings)
     assign_quarters(rel, fresh)
+    if previous is not None and previous["context"] == context:
+        _located_before(findings, previous["positions"], keys)
     locate(rel.root, findings)
     locate(rel.root, fresh)
 
@@ -211,7 +213,43 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
             "dependents": depending,
             "touches": touches,
             "findings": by_id,
+            "positions": _positions(findings, keys),
         }
         store.store_checks(root, state)
     result.sort(key=Finding.sort_key)
     return result
+
+
+Positions = dict[str, tuple[int, tuple[tuple[tuple[str | int, ...], bool, int, int], ...]]]
+
+
+def _positions(findings: list[Finding], keys: dict[str, int | None]) -> Positions:
+    """Where each located finding of the whole-repository checks sits, by file and its stat
+    key: those checks run on every change, and re-reading the files of their findings to place
+    them (~60 assessments at 100k) cost more than the checks."""
+    rows: dict[str, list[tuple[tuple[str | int, ...], bool, int, int]]] = {}
+    for f in findings:
+        if f.line is not None and f.col is not None and keys.get(f.path) is not None:
+            rows.setdefault(f.path, []).append((f.loc, f.at_key, f.line, f.col))
+    return {path: (keys[path] or 0, tuple(found)) for path, found in rows.items()}
+
+
+def _located_before(
+    findings: list[Finding], positions: Positions, keys: dict[str, int | None]
+) -> None:
+    """Place the findings whose file is unchanged since the positions were stored (a position
+    depends only on the file's content, the finding's `loc` and `at_key`); `locate` does the
+    rest."""
+    known: dict[str, dict[tuple[tuple[str | int, ...], bool], tuple[int, int]]] = {}
+    for f in findings:
+        if f.line is not None:
+            continue
+        stored = positions.get(f.path)
+        if stored is None or stored[0] != keys.get(f.path):
+            continue
+        where = known.get(f.path)
+        if where is None:
+            where = known[f.path] = {(loc, at): (line, col) for loc, at, line, col in stored[1]}
+        found = where.get((f.loc, f.at_key))
+        if found is not None:
+            f.line, f.col = found

@@ -560,7 +560,32 @@ def stored_checks(root: str) -> dict[str, Any] | None:
             return None
     if not _only(findings, str) or not all(_findings_rows(rows) for rows in findings.values()):
         return None
+    if not _positions(state.get("positions")):
+        return None
     return state
+
+
+def _positions(positions: Any) -> bool:
+    """Whether `positions` is path -> (stat key, ((loc, at_key, line, col), ...))."""
+    if type(positions) is not dict or not _only(positions, str):
+        return False
+    for value in positions.values():
+        if type(value) is not tuple or len(value) != 2 or type(value[0]) is not int:
+            return False
+        if type(value[1]) is not tuple:
+            return False
+        for row in value[1]:
+            if (
+                type(row) is not tuple
+                or len(row) != 4
+                or type(row[0]) is not tuple
+                or not all(type(part) in (str, int) for part in row[0])
+                or type(row[1]) is not bool
+                or type(row[2]) is not int
+                or type(row[3]) is not int
+            ):
+                return False
+    return True
 
 
 def _only(values: Any, kind: type) -> bool:
