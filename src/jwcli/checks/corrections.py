@@ -3,14 +3,17 @@
 `supersedes` corrects a mistake; it must not make history go away. So the superseding record
 keeps what the record is about, a commitment and its updates stand once the commitment is due,
 and a record is corrected by one record, not two.
+
+Every finding is on the correcting record and depends on it, the record it corrects, the other
+records correcting that one and the updates of the commitment concerned (checks/groups.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from jwcli.checks.registry import check
+from jwcli.checks.registry import record_check, scope
 from jwcli.model.findings import Finding, shorten
 from jwcli.model.records import AnyRecord, Commitment, Escalation, Update
 from jwcli.model.relationship import RecordEntry, Relationship
@@ -108,17 +111,23 @@ def superseded_by_others(rel: Relationship) -> set[str]:
     return {t for e in rel.records.values() for t in e.record.superseded_ids}
 
 
-@check
-def corrections(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+@record_check
+def corrections(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
+    wanted = None if only is None else set(only)
+    if only is not None and not any(e.record.supersedes is not None for e in scope(rel, only)):
+        return  # no correction to judge: spare the pass over every record
     first_correction: dict[str, RecordEntry] = {}
     updates_of: UpdatesOf | None = None
     superseding = sorted(
         (e for e in rel.records.values() if e.record.supersedes is not None),
         key=lambda e: (e.record.date, e.id),
     )
-    for entry in superseding:
+    for entry in superseding:  # all of them: which one came first decides the findings
         record = entry.record
         ids = record.superseded_ids
+        reported = wanted is None or entry.id in wanted
         for index, target_id in enumerate(ids):
             loc: tuple[str | int, ...] = (
                 ("supersedes",)
@@ -129,7 +138,7 @@ def corrections(rel: Relationship, today: dt.date) -> Iterable[Finding]:
             if target is None or target.record.kind != record.kind:
                 continue  # record_references says why
             earlier = first_correction.get(target_id)
-            if earlier is not None:
+            if earlier is not None and reported:
                 yield Finding(
                     entry.path,
                     f"`{target_id}` is already superseded by `{earlier.id}`; a record is "
@@ -137,8 +146,10 @@ def corrections(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                     "supersedes",
                     loc=loc,
                 )
-            else:
+            elif earlier is None:
                 first_correction[target_id] = entry
+            if not reported:
+                continue
             yield from _kept(entry, target)
             if record.kind in ("commitment", "update"):
                 if updates_of is None:

@@ -7,16 +7,24 @@
   observation of a party by itself;
 - where a record sits and how it is named agree with what it says (its id's date, its quarter
   folder); a saving or innovation chain stays with one party (an error).
+
+Every finding is on one record and depends on it, the records it names and, for a late
+renegotiation, the other updates of its commitment (checks/groups.py): a `@record_check`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from jwcli.analysis.quarters import record_quarter
-from jwcli.checks.corrections import UpdatesOf, effective_due
-from jwcli.checks.registry import check
+from jwcli.checks.corrections import (
+    UpdatesOf,
+    effective_due,
+    superseded_by_others,
+    updates_index,
+)
+from jwcli.checks.registry import record_check, scope
 from jwcli.model.findings import Finding
 from jwcli.model.records import (
     Cost,
@@ -68,22 +76,20 @@ class _Context:
         return found
 
 
-@check
-def record_lifecycle(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+@record_check
+def record_lifecycle(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
     ctx = _Context(rel, today)
     current = _key(ctx.current)
     renegotiations: list[RecordEntry] = []
-    updates_of: UpdatesOf = {}
-    superseded: set[str] = set()
     days = ctx.days
     folders = ctx.folders
-    for entry in rel.records.values():
+    for entry in scope(rel, only):
         record = entry.record
         cls = type(record)
         known = days.get(record.date)
         iso, belongs = known if known is not None else ctx.day(record.date)
-        if record.supersedes is not None:
-            superseded.update(record.superseded_ids)
         if cls is Cost or cls is Measurement:
             period = record.period  # type: ignore[union-attr]
             belongs = period.year * 4 + period.number
@@ -101,7 +107,6 @@ def record_lifecycle(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                 yield from _cost(ctx, entry, record)
         elif cls is Update:
             assert isinstance(record, Update)
-            updates_of.setdefault(record.commitment, []).append((record.date, entry.id, record))
             if record.status == "renegotiated":
                 renegotiations.append(entry)
         elif cls is Escalation:
@@ -127,10 +132,9 @@ def record_lifecycle(rel: Relationship, today: dt.date) -> Iterable[Finding]:
         # without a loaded charter the fiscal year is unknown: a folder cannot be judged
         if ((filed >= 0 and filed != belongs) or not entry.id.startswith(iso)) and rel.charter:
             yield from _placement(ctx, entry, iso)
-    if renegotiations:
-        for updates in updates_of.values():
-            updates.sort(key=lambda u: (u[0], u[1]))
-        yield from _late_renegotiations(rel, renegotiations, updates_of, superseded)
+    if renegotiations:  # whether one is late depends on every update of its commitment
+        updates_of = updates_index(rel)
+        yield from _late_renegotiations(rel, renegotiations, updates_of, superseded_by_others(rel))
 
 
 def _placement(ctx: _Context, entry: RecordEntry, iso: str) -> Iterable[Finding]:

@@ -230,16 +230,22 @@ def record_consistency(
             )
 
 
-@check
-def overdue_commitments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+@record_check
+def overdue_commitments(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
+    """Per record: a commitment depends on the updates naming it (checks/groups.py)."""
+    due = [(e, e.record) for e in scope(rel, only) if isinstance(e.record, Commitment)]
+    due = [(e, record) for e, record in due if record.due < today]
+    if not due:  # one change: usually no commitment to judge, and no pass over the updates
+        return
     updated = {
         e.record.commitment
         for e in rel.records.values()
         if isinstance(e.record, Update) and e.record.date <= today
     }
-    for entry in rel.records.values():
-        record = entry.record
-        if isinstance(record, Commitment) and record.due < today and entry.id not in updated:
+    for entry, record in due:
+        if entry.id not in updated:
             yield Finding(
                 entry.path,
                 f"commitment was due {record.due} and has no update: record "
@@ -308,10 +314,16 @@ def attachments(rel: Relationship, today: dt.date) -> Iterable[Finding]:
                 )
 
 
-@check
-def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Finding]:
+@record_check
+def duplicate_measurements(
+    rel: Relationship, today: dt.date, only: Collection[str] | None = None
+) -> Iterable[Finding]:
     """A second reading of a KPI for a period must supersede the first (lifecycle.md): two
-    live readings would let the later one change a figure with nobody noticing."""
+    live readings would let the later one change a figure with nobody noticing. Depends on the
+    other readings of the KPI and period and whether they are superseded (checks/groups.py)."""
+    wanted = None if only is None else set(only)
+    if only is not None and not any(isinstance(e.record, Measurement) for e in scope(rel, only)):
+        return  # no reading to judge: spare the pass over every record
     superseded = {sid for e in rel.records.values() for sid in e.record.superseded_ids}
     live: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = {}
     for entry in rel.records.values():
@@ -324,7 +336,9 @@ def duplicate_measurements(rel: Relationship, today: dt.date) -> Iterable[Findin
             continue
         readings.sort()
         first = readings[0][1]
-        for _, _, path in readings[1:]:
+        for _, record_id, path in readings[1:]:
+            if wanted is not None and record_id not in wanted:
+                continue
             yield Finding(
                 path,
                 f"a second measurement of `{kpi}` for {period} (the first is `{first}`): "

@@ -4,9 +4,10 @@ beyond stat calls for attachments, and safe to run on a partly loaded repository
 A check is whole-repository unless declared otherwise, and runs in full on every validation.
 `@record_check` declares a check whose every finding is about one record (on that record's
 path) and depends only on that record, the records it names (`records.record_links`), the
+records in a group with it (`checks.groups`: a new kind of dependency must be added there), the
 charter, the baselines and `today`. Such a check also takes `only`, the ids to check (None:
-every record), so `checks.run` can re-check just the records that changed and those that name
-them, and keep every other record's findings from the last run.
+every record), so `checks.run` can re-check just the records that changed and those that
+depend on them, and keep every other record's findings from the last run.
 """
 
 from __future__ import annotations

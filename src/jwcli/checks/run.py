@@ -115,8 +115,10 @@ REWRITE_AFTER = 200
 
 def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> list[Finding]:
     """`validate(rel, today)`, re-running the per-record checks only on the records that changed
-    since the last run and the records that name them; every other record keeps the findings
-    the last run stored for it (issue: one change must not re-check 100,000 records).
+    since the last run, the records that name them and those in a group with them
+    (checks/groups.py: the updates of a commitment, the readings of a KPI for a period, the
+    records superseding one record); every other record keeps the findings the last run stored
+    for it (issue 15: one change must not re-check 100,000 records).
 
     A record "changed" when its id now comes from another file, or its file's stat key did
     (load/tree.py), or its file is too new to have a key. The state is keyed on `today`, the
@@ -124,7 +126,7 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     record. Whole-repository checks (every check not declared `@record_check`) always run in
     full. Without a stored state, or with one that fails its type checks, every record is checked.
     """
-    from jwcli.checks.records import record_links
+    from jwcli.checks.groups import dependents, touched_by
     from jwcli.checks.registry import CHECKS, RECORD_CHECKS
     from jwcli.checks.validate import assign_quarters, validate
     from jwcli.load import cache as store
@@ -148,7 +150,7 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
         key = keys.get(entry.path)
         if key is not None:  # a file too new for a key is re-checked on every run
             signatures[record_id] = key  # another file for this id has another inode: a change
-    del keys
+    keys.update(tree.keys)  # charter, baselines and assessments: for the stored positions
 
     previous = store.stored_checks(root)
     only: set[str] | None = None
@@ -160,8 +162,12 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
         changed = {i for i, _ in signatures.items() - before.items()}
         changed.update(rel.records.keys() - signatures.keys())
         moved = changed | (before.keys() - rel.records.keys())
-        naming_of = previous["named_by"]
-        naming = set().union(*(naming_of.get(i, ()) for i in moved))
+        # a changed record touches its id and the groups it was in (stored) and is in now
+        was_in = previous["touches"]
+        touched = moved | touched_by(rel, changed)
+        touched.update(*(was_in.get(i, ()) for i in moved))
+        depending = previous["dependents"]
+        naming = set().union(*(depending.get(key, ()) for key in touched))
         only = (changed | naming) & rel.records.keys()
         kept_findings = {
             i: rows
@@ -180,6 +186,8 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     # the same post-pass as validate(): findings stored in the state carry their quarter
     assign_quarters(rel, findings)
     assign_quarters(rel, fresh)
+    if previous is not None and previous["context"] == context:
+        _located_before(findings, previous["positions"], keys)
     locate(rel.root, findings)
     locate(rel.root, fresh)
 
@@ -200,17 +208,51 @@ def _validate_incrementally(rel: Relationship, today: dt.date, tree: Tree) -> li
     # The state says what changed since it was written, not since the last run: while that is
     # a few records, re-checking them costs less than rewriting 100,000 entries each run.
     if storable and (only is None or len(moved) > REWRITE_AFTER):
-        named_by: dict[str, list[str]] = {}
-        for record_id, entry in rel.records.items():
-            for target in record_links(entry.record):
-                named_by.setdefault(target, []).append(record_id)
+        depending, touches = dependents(rel)
         state = {
             "context": context,
             "ids": list(signatures),
             "keys": array("q", signatures.values()).tobytes(),
-            "named_by": {target: tuple(ids) for target, ids in named_by.items()},
+            "dependents": depending,
+            "touches": touches,
             "findings": by_id,
+            "positions": _positions(findings, keys),
         }
         store.store_checks(root, state)
     result.sort(key=Finding.sort_key)
     return result
+
+
+Positions = dict[str, tuple[int, tuple[tuple[tuple[str | int, ...], bool, int, int], ...]]]
+
+
+def _positions(findings: list[Finding], keys: dict[str, int | None]) -> Positions:
+    """Where each located finding of the whole-repository checks sits, by file and its stat
+    key: those checks run on every change, and re-reading the files of their findings to place
+    them (~60 assessments at 100k) cost more than the checks."""
+    rows: dict[str, list[tuple[tuple[str | int, ...], bool, int, int]]] = {}
+    for f in findings:
+        if f.line is not None and f.col is not None and keys.get(f.path) is not None:
+            rows.setdefault(f.path, []).append((f.loc, f.at_key, f.line, f.col))
+    return {path: (keys[path] or 0, tuple(found)) for path, found in rows.items()}
+
+
+def _located_before(
+    findings: list[Finding], positions: Positions, keys: dict[str, int | None]
+) -> None:
+    """Place the findings whose file is unchanged since the positions were stored (a position
+    depends only on the file's content, the finding's `loc` and `at_key`); `locate` does the
+    rest."""
+    known: dict[str, dict[tuple[tuple[str | int, ...], bool], tuple[int, int]]] = {}
+    for f in findings:
+        if f.line is not None:
+            continue
+        stored = positions.get(f.path)
+        if stored is None or stored[0] != keys.get(f.path):
+            continue
+        where = known.get(f.path)
+        if where is None:
+            where = known[f.path] = {(loc, at): (line, col) for loc, at, line, col in stored[1]}
+        found = where.get((f.loc, f.at_key))
+        if found is not None:
+            f.line, f.col = found

@@ -534,13 +534,15 @@ def stored_checks(root: str) -> dict[str, Any] | None:
     if state is None:
         return None
     context, ids, keys = state.get("context"), state.get("ids"), state.get("keys")
-    named_by, findings = state.get("named_by"), state.get("findings")
+    findings = state.get("findings")
+    depending, touches = state.get("dependents"), state.get("touches")
     if (
         type(context) is not tuple
         or not all(type(part) in (str, int) for part in context)
         or type(ids) is not list
         or type(keys) is not bytes
-        or type(named_by) is not dict
+        or type(depending) is not dict
+        or type(touches) is not dict
         or type(findings) is not dict
     ):
         return None
@@ -550,13 +552,40 @@ def stored_checks(root: str) -> dict[str, Any] | None:
         return None
     packed.frombytes(keys)
     state["keys"] = packed
-    if not _only(named_by, str) or not _only(named_by.values(), tuple):
-        return None
-    if not _only(itertools.chain.from_iterable(named_by.values()), str):
-        return None
+    # key (record id or group) -> ids depending on it; record id -> the groups it is in
+    for index in (depending, touches):
+        if not _only(index, str) or not _only(index.values(), tuple):
+            return None
+        if not _only(itertools.chain.from_iterable(index.values()), str):
+            return None
     if not _only(findings, str) or not all(_findings_rows(rows) for rows in findings.values()):
         return None
+    if not _positions(state.get("positions")):
+        return None
     return state
+
+
+def _positions(positions: Any) -> bool:
+    """Whether `positions` is path -> (stat key, ((loc, at_key, line, col), ...))."""
+    if type(positions) is not dict or not _only(positions, str):
+        return False
+    for value in positions.values():
+        if type(value) is not tuple or len(value) != 2 or type(value[0]) is not int:
+            return False
+        if type(value[1]) is not tuple:
+            return False
+        for row in value[1]:
+            if (
+                type(row) is not tuple
+                or len(row) != 4
+                or type(row[0]) is not tuple
+                or not all(type(part) in (str, int) for part in row[0])
+                or type(row[1]) is not bool
+                or type(row[2]) is not int
+                or type(row[3]) is not int
+            ):
+                return False
+    return True
 
 
 def _only(values: Any, kind: type) -> bool:
