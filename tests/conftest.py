@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +32,22 @@ def _private_cache_key(
 ) -> None:
     """jw's per-user cache secret lives under XDG_CACHE_HOME: keep the tests' out of the home."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "_xdg_cache"))
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Switch the cache on for a small repository (trusting files as soon as they are written)
+    and count the loads of the models: a remembered result loads none."""
+    from jwcli.load import cache, repo, tree
+
+    monkeypatch.setattr(cache, "MIN_FILES", 0)
+    monkeypatch.setattr(tree, "RACY_NS", 0)
+    counted: list[int] = []
+    real = repo.load_repo
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        counted.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "load_repo", spy)
+    return counted

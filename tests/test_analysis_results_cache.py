@@ -19,29 +19,13 @@ from typing import Any
 
 import pytest
 
-from jwcli.load import cache, repo, results, tree
+from jwcli.load import cache, results
 from tests.helpers import commit_files, git, jw, write_repo
 from tests.review_data import FILES, R
 
 TODAY = ["--today", "2025-10-15"]
 LATE = R + "cl-late.yaml"
 LATE_CLAIM = "kind: claim\ndate: 2025-09-29\nparty: north\nsummary: Late claim\n"
-
-
-@pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Switch the cache on for a small repository and count the loads of the models."""
-    monkeypatch.setattr(cache, "MIN_FILES", 0)
-    monkeypatch.setattr(tree, "RACY_NS", 0)
-    counted: list[int] = []
-    real = repo.load_repo
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        counted.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(repo, "load_repo", spy)
-    return counted
 
 
 def _settle() -> None:

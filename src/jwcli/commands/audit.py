@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated
 
 import typer
 
-from jwcli.cli import app, load_valid, options, repo_root, today_of
+from jwcli.cli import app, check_valid, models_of, options, repo_root, today_of
 from jwcli.errors import ExitCode, UsageError
 
 
@@ -89,24 +88,18 @@ def status(
     if fmt not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not `{fmt}`")
     opts = options(ctx)
-    rel = load_valid(opts)
+    done = check_valid(opts)
 
     from jwcli import output
-    from jwcli.actions.signoff import late_since_last_close
-    from jwcli.actions.snapshot import loaded
-    from jwcli.analysis.status import status as compute_status
+    from jwcli.actions.status import status_command
 
-    today = today_of(opts)
-    # a close ends its quarter's measurement grace and the misses it acknowledges
-    snap = loaded(repo_root(opts), rel, today)
-    found = compute_status(rel, today, snap.close_days())
-    latest, late = late_since_last_close(snap)
-    if latest is not None:
-        found = dataclasses.replace(
-            found,
-            late_since_close=tuple((str(x.quarter), x.id, x.path, x.reason) for x in late),
-            last_close=f"{latest.quarter}, closed on {latest.committed}",
-        )
+    found = status_command(
+        repo_root(opts),
+        done,
+        today_of(opts),
+        cache=not opts.no_cache,
+        load=lambda: models_of(done),
+    )
     output.status_report(found, fmt)
     if check and found.overdue_items:
         output.status_overdue(found.overdue_items)

@@ -31,7 +31,7 @@ from jwcli.load import cache as store
 # How many entries of each command are kept (the oldest written go first): a review's files
 # are a few MB at 100,000 records, a scorecard a few hundred KB; one signed-off scorecard per
 # closed quarter (ten years of quarters) is reused by every later run.
-KEEP = {"review": 8, "score": 16, "signed-off": 64}
+KEEP = {"review": 8, "score": 16, "signed-off": 64, "status": 8}
 _PREFIX = "results-"
 
 # What a stored scorecard may be made of (a forged file cannot run code even with the MAC).
@@ -40,6 +40,13 @@ _ALLOWED = frozenset(
         ("datetime", "date"),
         ("decimal", "Decimal"),
         ("fractions", "Fraction"),
+        # `jw status` (actions/status.py): its result classes by name, not their modules, which
+        # import other classes too
+        ("jwcli.analysis.status", "Status"),
+        ("jwcli.analysis.status", "ReviewDue"),
+        ("jwcli.analysis.status", "CheckIns"),
+        ("jwcli.analysis.status", "EscalationWarning"),
+        ("jwcli.analysis.commitments", "CommitmentState"),
     }
 )
 _ALLOWED_MODULES = ("jwcli.model.scores", "jwcli.model.signoff")
