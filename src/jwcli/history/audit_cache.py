@@ -18,13 +18,13 @@ import hashlib
 import hmac
 import marshal
 import os
-import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from jwcli import __version__
+from jwcli.load.private import read_own_file
 
 MAX_BYTES = 256 * 1024 * 1024
 # the modules whose code decides what the report says: a change to any of them is a new key
@@ -97,30 +97,18 @@ def _read(root: Path, part: str) -> dict[str, Any]:
     path, key = _path(root, part), user_key()
     if path is None or key is None:
         return {}
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    raw = read_own_file(path, MAX_BYTES)
+    if raw is None:
         return {}
+    mac, payload = raw[:_MAC_HEX], raw[_MAC_HEX + 1 :]
+    if raw[_MAC_HEX : _MAC_HEX + 1] != b"\n" or not hmac.compare_digest(mac, _mac(key, payload)):
+        return {}  # damaged, or not written by this user's jw
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return {}
-        if info.st_uid != os.getuid():
-            return {}
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        mac, payload = raw[:_MAC_HEX], raw[_MAC_HEX + 1 :]
-        if raw[_MAC_HEX : _MAC_HEX + 1] != b"\n" or not hmac.compare_digest(
-            mac, _mac(key, payload)
-        ):
-            return {}  # damaged, or not written by this user's jw
         # marshal, not JSON: five to ten times faster both ways on the 10,000 commits of a
         # history, and safe here because the MAC shows this user's jw wrote the bytes
         data = marshal.loads(payload)
-    except (OSError, ValueError, EOFError, TypeError, RecursionError):
+    except (ValueError, EOFError, TypeError, RecursionError):
         return {}
-    finally:
-        os.close(fd)
     if not isinstance(data, dict) or data.get("key") != _key():
         return {}
     return data

@@ -31,7 +31,6 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 from jwcli import __version__
 from jwcli.history import git
 from jwcli.history.closes import TAG_PREFIX, Closes, closes_from, find_closes, shallow_clone
+from jwcli.load.private import read_own_file
 
 MAX_BYTES = 64 * 1024 * 1024
 # The modules whose code decides what is remembered and how it is read back.
@@ -125,22 +125,13 @@ def _read(root: Path) -> dict[str, Any]:
     path = _path(root)
     if path is None:
         return {}
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    raw = read_own_file(path, MAX_BYTES)
+    if raw is None:
         return {}
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return {}
-        if info.st_uid != os.getuid():
-            return {}
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = json.loads(handle.read())
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
         return {}
-    finally:
-        os.close(fd)
     if not isinstance(data, dict) or data.get("key") != _key() or not _well_formed(data):
         return {}
     return data
