@@ -858,7 +858,13 @@ def diff_trees(root: Path, old: str, new: str | None, paths: Sequence[str]) -> l
     if new is not None:
         args.append(new)
     proc = run_bytes([*args, "--", *(paths or ["."])], root)
-    tokens = proc.stdout.split(b"\0")
+    return _raw_changes(proc.stdout)
+
+
+def _raw_changes(output: bytes) -> list[Change]:
+    """The changes of `git diff --raw -z --no-renames` (or diff-tree): each is a `:`-line of
+    modes, object ids and status, then the path; an all-zero id is a side without the file."""
+    tokens = output.split(b"\0")
     changes: list[Change] = []
     i = 0
     while i + 1 < len(tokens):
@@ -910,21 +916,7 @@ class _CommitDiff(Background):
         super().__init__([*args, "--", *paths], root)
 
     def changes(self) -> list[Change]:
-        tokens = self.output().split(b"\0")
-        changes: list[Change] = []
-        i = 0
-        while i + 1 < len(tokens):
-            meta = tokens[i]
-            if meta[:1] != b":":
-                i += 1
-                continue
-            _, _, old_oid, new_oid, status = meta.decode().split(" ")
-            path = tokens[i + 1].decode("utf-8", "surrogateescape")
-            before = old_oid if old_oid.strip("0") else None
-            after = new_oid if new_oid.strip("0") else None
-            changes.append(Change(status[:1], path, before, after))
-            i += 2
-        return changes
+        return _raw_changes(self.output())
 
 
 def object_ids(root: Path, specs: Iterable[str]) -> dict[str, str | None]:
