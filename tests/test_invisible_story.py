@@ -24,6 +24,7 @@ caches were used: the warm runs parse fewer files than the cold ones, and the se
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import random
@@ -374,7 +375,13 @@ class Story:
             cold = self.run(command, step, "cold", self.base / f"xdg-cold-{step}-{n}", ["--no-cache"])
             story = "\n".join(self.log)
             for name, other in (("again", again), ("new user", new_user), ("no cache", cold)):
-                assert warm == other, f"{' '.join(command)}: warm != {name}, after\n{story}"
+                if warm != other:
+                    diff = difflib.unified_diff(
+                        warm[2].splitlines(), other[2].splitlines(), "warm", name, lineterm=""
+                    )
+                    where = f"{' '.join(command)}: warm (exit {warm[0]}) != {name} (exit {other[0]})"
+                    files = "" if warm[3] == other[3] else "; the files written differ"
+                    pytest.fail(f"{where}{files}, after\n{story}\n" + "\n".join(diff))
 
     def run(
         self, command: tuple[str, ...], step: int, mode: str, xdg: Path, flags: list[str]
