@@ -192,7 +192,10 @@ class Story:
         if kind == "update" and not commitments:
             kind = "commitment"
         if kind == "commitment":
-            fields = {"party": self.rng.choice(["north", "acme"]), "due": str(day + dt.timedelta(30))}
+            fields = {
+                "party": self.rng.choice(["north", "acme"]),
+                "due": str(day + dt.timedelta(30)),
+            }
         elif kind == "update":
             fields = {
                 "commitment": self.rng.choice(commitments),
@@ -200,7 +203,11 @@ class Story:
             }
         elif kind == "measurement":
             period = _quarter(day)
-            fields = {"kpi": "first-time-fix", "period": period, "value": self.rng.randrange(60, 95)}
+            fields = {
+                "kpi": "first-time-fix",
+                "period": period,
+                "value": self.rng.randrange(60, 95),
+            }
             earlier = [
                 i
                 for i, (_, f) in self.records().items()
@@ -234,7 +241,7 @@ class Story:
         picked = self._pick()
         if picked is None:
             return self.add()
-        ident, rel, fields = picked
+        _, rel, fields = picked
         for key, value in (("value", 55), ("amount", 123000), ("status", "missed")):
             if key in fields and self.rng.random() < 0.7:
                 fields[key] = value
@@ -254,7 +261,7 @@ class Story:
         found = [(i, rel, f) for i, (rel, f) in self.records().items() if i in named]
         if not found:
             return self.edit()
-        ident, rel, fields = self.rng.choice(found)
+        _, rel, fields = self.rng.choice(found)
         if fields.get("kind") == "commitment":
             fields["due"] = str(dt.date.fromisoformat(str(fields["due"])) - dt.timedelta(25))
             fields["party"] = "acme" if fields.get("party") == "north" else "north"
@@ -372,14 +379,18 @@ class Story:
             (user / "jw").mkdir(parents=True)
             shutil.copy2(self.xdg / "jw" / "key", user / "jw" / "key")
             new_user = self.run(command, step, "user", user, [])
-            cold = self.run(command, step, "cold", self.base / f"xdg-cold-{step}-{n}", ["--no-cache"])
+            cold = self.run(
+                command, step, "cold", self.base / f"xdg-cold-{step}-{n}", ["--no-cache"]
+            )
             story = "\n".join(self.log)
             for name, other in (("again", again), ("new user", new_user), ("no cache", cold)):
                 if warm != other:
                     diff = difflib.unified_diff(
                         warm[2].splitlines(), other[2].splitlines(), "warm", name, lineterm=""
                     )
-                    where = f"{' '.join(command)}: warm (exit {warm[0]}) != {name} (exit {other[0]})"
+                    where = (
+                        f"{' '.join(command)}: warm (exit {warm[0]}) != {name} (exit {other[0]})"
+                    )
                     files = "" if warm[3] == other[3] else "; the files written differ"
                     pytest.fail(f"{where}{files}, after\n{story}\n" + "\n".join(diff))
 

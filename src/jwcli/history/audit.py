@@ -214,8 +214,13 @@ def audit(root: Path, *, since: str | None = None, fsck: bool = False) -> AuditR
         from jwcli.history.closes import find_closes
 
         closes = find_closes(root, read=review)
-        report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
-        return _finish(report, fsck, cached.get("order", {}), cached.get("acked", []))
+        tag_flags = _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
+        order = cached.get("order", {})
+        # Tags move without HEAD moving: a tag finding on a commit the remembered walk has no
+        # place for would be listed out of history order, so walk again (a broken tag is rare).
+        if all(f.commit in order for f in tag_flags):
+            report.flags += tag_flags
+            return _finish(report, fsck, order, cached.get("acked", []))
 
     head_charter = git.read_blobs(root, [f"HEAD:./{CHARTER_FILE}"])[f"HEAD:./{CHARTER_FILE}"]
     if head_charter is None:
