@@ -224,8 +224,14 @@ def audit(
 
             # the tags are not part of the history a commit id names: checked afresh
             closes = find_closes(root, read=review)
-            report.flags += _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
-            return _finish(report, fsck, order, data["acked"])
+            tag_flags = _tag_flags(root, closes, git.tags(root, REVIEW_TAG_PREFIX))
+            # Tags move without HEAD moving: a tag finding on a commit the remembered walk has
+            # no place for would be listed out of history order, so walk again (a broken tag
+            # is rare)
+            if all(f.commit in order for f in tag_flags):
+                report.flags += tag_flags
+                return _finish(report, fsck, order, data["acked"])
+            remembered = None
     if remembered is not None:
         extended = _extend(root, head, remembered["head"], remembered["report"], fsck)
         if extended is not None:
