@@ -86,7 +86,7 @@ savings_targets:
 
 START = dt.date(2026, 4, 20)
 END = dt.date(2026, 12, 20)
-SEEDS = (15, 1504)
+SEEDS = (15, 104)  # 104 found the audit order difference (test_invisible_audit_order.py)
 STEPS = 6  # random steps per quarter
 QUARTERS = 2
 
@@ -248,7 +248,7 @@ class Story:
                 break
         else:
             fields["summary"] = f"{fields.get('summary')} (edited)"
-        self.write(rel, json.dumps(fields))
+        self.write(rel, json.dumps(fields, default=str))
         return f"edit {rel}"
 
     def edit_cited(self) -> str:
@@ -267,7 +267,7 @@ class Story:
             fields["party"] = "acme" if fields.get("party") == "north" else "north"
         else:
             fields["summary"] = "cited, then rewritten"
-        self.write(rel, json.dumps(fields))
+        self.write(rel, json.dumps(fields, default=str))
         return f"edit cited {rel}"
 
     def delete(self) -> str:
