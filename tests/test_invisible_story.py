@@ -17,8 +17,8 @@ Only the CLI is exercised, so the test holds whatever the caches' internals beco
 test_cache.py the cache is switched on for a small repository (`MIN_FILES`), files are trusted
 once the kernel's coarse ctime clock has passed their change (`RACY_NS` 0 and a short sleep),
 and every file written gets its own modification time in the past. The test asserts that the
-caches were used: the warm runs parse fewer files than the cold ones, and the second warm run of
-`jw score` loads no model at all at least once.
+caches were used: the warm runs parse fewer files than the cold ones, and in at least half the
+steps the second warm run of `jw score` loads no model at all.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ savings_targets:
 
 START = dt.date(2026, 4, 20)
 END = dt.date(2026, 12, 20)
-SEEDS = (15, 1504)
+SEEDS = (15, 104)  # 104 found the audit order difference (test_invisible_audit_order.py)
 STEPS = 6  # random steps per quarter
 QUARTERS = 2
 
@@ -248,7 +248,7 @@ class Story:
                 break
         else:
             fields["summary"] = f"{fields.get('summary')} (edited)"
-        self.write(rel, json.dumps(fields))
+        self.write(rel, json.dumps(fields, default=str))
         return f"edit {rel}"
 
     def edit_cited(self) -> str:
@@ -267,7 +267,7 @@ class Story:
             fields["party"] = "acme" if fields.get("party") == "north" else "north"
         else:
             fields["summary"] = "cited, then rewritten"
-        self.write(rel, json.dumps(fields))
+        self.write(rel, json.dumps(fields, default=str))
         return f"edit cited {rel}"
 
     def delete(self) -> str:
@@ -391,7 +391,19 @@ class Story:
                     where = (
                         f"{' '.join(command)}: warm (exit {warm[0]}) != {name} (exit {other[0]})"
                     )
-                    files = "" if warm[3] == other[3] else "; the files written differ"
+                    files = ""
+                    for name_ in sorted(set(warm[3]) | set(other[3])):
+                        mine, theirs = warm[3].get(name_, b""), other[3].get(name_, b"")
+                        if mine != theirs:
+                            files = f"; {name_} differs"
+                            diff = difflib.unified_diff(
+                                mine.decode(errors="replace").splitlines(),
+                                theirs.decode(errors="replace").splitlines(),
+                                "warm",
+                                name,
+                                lineterm="",
+                            )
+                            break
                     pytest.fail(f"{where}{files}, after\n{story}\n" + "\n".join(diff))
 
     def run(
