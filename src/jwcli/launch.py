@@ -128,28 +128,11 @@ def _width() -> int:
 
 def _read_own(path: str) -> str | None:
     """The text at `path` if it is a small regular file of this user's, not a link."""
-    import stat
+    from jwcli.load.private import read_own_file
 
+    data = read_own_file(path, _HELP_MAX)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if (
-            not stat.S_ISREG(info.st_mode)
-            or info.st_uid != os.getuid()
-            or info.st_mode & 0o022
-            or info.st_size > _HELP_MAX
-        ):
-            return None
-        data = os.read(fd, _HELP_MAX + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    try:
-        return data.decode("utf-8") if data and len(data) <= _HELP_MAX else None
+        return data.decode("utf-8") if data else None
     except UnicodeDecodeError:
         return None
 
